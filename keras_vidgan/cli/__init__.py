@@ -1,0 +1,1 @@
+"""The `keras-vidgan` command line."""

@@ -1,0 +1,9 @@
+"""The one exception the command line turns into a single-line message."""
+
+
+class UserError(Exception):
+    """Something the user can fix: a bad flag, a missing file, unusable data.
+
+    The command line prints `keras-vidgan <command>: error: <message>` and
+    exits with status 2 instead of showing a traceback.
+    """

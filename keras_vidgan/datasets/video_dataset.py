@@ -1,0 +1,25 @@
+"""Turns a per-index clip function into a parallel, ordered `tf.data.Dataset`."""
+
+import numpy as np
+import tensorflow as tf
+
+
+def clips_dataset(make_clip, num_clips, clip_shape, label_shape, with_labels):
+    """Builds a dataset whose element `i` is `make_clip(i)`, scaled to [-1, 1].
+
+    `make_clip(i)` returns a float32 clip in [0, 1] and int32 labels. The map
+    runs in parallel but keeps the order, so the dataset is deterministic.
+    """
+
+    def generate(index):
+        clip, labels = make_clip(int(index))
+        return (clip * 2.0 - 1.0).astype(np.float32), np.asarray(labels, np.int32)
+
+    def to_tensors(index):
+        clip, labels = tf.numpy_function(generate, [index], (tf.float32, tf.int32))
+        clip.set_shape(clip_shape)
+        labels.set_shape(label_shape)
+        return (clip, labels) if with_labels else clip
+
+    dataset = tf.data.Dataset.range(num_clips)
+    return dataset.map(to_tensors, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)

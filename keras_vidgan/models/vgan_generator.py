@@ -1,0 +1,184 @@
+import math
+
+import keras
+from keras import layers, ops
+
+from keras_vidgan.models.config_checks import (
+    check_choice,
+    check_clip_shape,
+    check_positive_int,
+)
+
+
+class MaskSparsity(layers.Layer):
+    """Passes the mask through and adds `weight * mean(|mask|)` to the model losses.
+
+    VGAN penalises the mask's L1 norm so that the static background stream is
+    used wherever nothing moves, instead of the mask saturating at 1.
+    """
+
+    def __init__(self, weight, **kwargs):
+        super().__init__(**kwargs)
+        self.weight = weight
+
+    def call(self, mask):
+        if self.weight:
+            self.add_loss(self.weight * ops.mean(ops.abs(ops.cast(mask, "float32"))))
+        return mask
+
+    def get_config(self):
+        return {**super().get_config(), "weight": self.weight}
+
+
+def upsampling_plan(frames, size):
+    """Starting grid and per-stage strides that grow a 4x4 seed to the clip size.
+
+    Spatial size doubles at every stage; time doubles at the first stages until
+    it reaches `frames`, so coarse motion is decided before fine texture.
+    """
+    stages = int(math.log2(size // 4))
+    start_frames = max(1, frames >> stages)
+    temporal_doublings = int(math.log2(frames // start_frames))
+    strides = [(2 if index < temporal_doublings else 1, 2, 2) for index in range(stages)]
+    return start_frames, strides
+
+
+@keras.saving.register_keras_serializable(package="keras_vidgan")
+class VGANGenerator(keras.Model):
+    """The two-stream video generator of VGAN (Vondrick et al., 2016).
+
+    A latent vector feeds two streams. The foreground stream grows a
+    spatio-temporal volume with 3D up-convolutions and ends in two heads: a
+    foreground video `f` in [-1, 1] and a mask `m` in [0, 1]. The background
+    stream grows one static image `b` with 2D up-convolutions. The clip is
+    `m * f + (1 - m) * b`, so still regions can come from the background and
+    the mask marks what moves. An L1 penalty on the mask (`mask_l1`) is added
+    to the model's losses; `GAN` adds it to the generator loss.
+
+    Batch normalization is synchronized across replicas so that a step under
+    `tf.distribute.MirroredStrategy` equals the same step on one device.
+
+    Args:
+        latent_dim: int. Size of the latent vector.
+        frames: int. Frames per clip, one of 8, 16, 32.
+        size: int. Height and width of each frame, one of 32, 64, 128.
+        channels: int. 1 (grey) or 3 (RGB).
+        width: int. Channels of the finest feature map; coarser stages double
+            it, up to 8x.
+        upsampling: `"transpose"` for strided transposed convolutions (VGAN's
+            choice, cheapest) or `"resize"` for nearest-neighbour upsampling
+            followed by a convolution (avoids checkerboard artefacts, about
+            three times the arithmetic).
+        mask_l1: float. Weight of the L1 penalty on the mask.
+        **kwargs: passed to `keras.Model` (for example `name`, `dtype`).
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_vidgan
+
+    generator = keras_vidgan.models.VGANGenerator(
+        latent_dim=64, frames=8, size=32, channels=1, width=8
+    )
+    videos = generator(np.random.normal(size=(2, 64)).astype("float32"))
+    print(videos.shape)  # (2, 8, 32, 32, 1)
+    ```
+    """
+
+    def __init__(
+        self,
+        latent_dim=100,
+        frames=16,
+        size=64,
+        channels=1,
+        width=32,
+        upsampling="transpose",
+        mask_l1=0.1,
+        **kwargs,
+    ):
+        check_positive_int("latent_dim", latent_dim)
+        check_positive_int("width", width)
+        check_clip_shape(frames, size, channels)
+        check_choice("upsampling", upsampling, ("transpose", "resize"))
+
+        start_frames, strides = upsampling_plan(frames, size)
+        stage_widths = [width * min(8, 2 ** (len(strides) - index)) for index in range(len(strides))]
+
+        noise = keras.Input(shape=(latent_dim,), name="noise")
+
+        # Foreground stream: 3D, grows in time and space.
+        x = layers.Dense(start_frames * 4 * 4 * stage_widths[0], name="foreground_project")(noise)
+        x = layers.Reshape((start_frames, 4, 4, stage_widths[0]))(x)
+        x = layers.BatchNormalization(synchronized=True, name="foreground_project_norm")(x)
+        x = layers.ReLU()(x)
+        for index, stride in enumerate(strides):
+            out_width = stage_widths[index + 1] if index + 1 < len(strides) else width
+            x = _upsample(x, out_width, stride, upsampling, f"foreground_up{index}")
+            x = layers.BatchNormalization(synchronized=True, name=f"foreground_up{index}_norm")(x)
+            x = layers.ReLU()(x)
+        foreground = layers.Conv3D(
+            channels, 3, padding="same", activation="tanh", name="foreground"
+        )(x)
+        mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", name="mask_logits")(x)
+        mask = MaskSparsity(mask_l1, name="mask")(mask)
+
+        # Background stream: 2D, one still image per clip.
+        y = layers.Dense(4 * 4 * stage_widths[0], name="background_project")(noise)
+        y = layers.Reshape((4, 4, stage_widths[0]))(y)
+        y = layers.BatchNormalization(synchronized=True, name="background_project_norm")(y)
+        y = layers.ReLU()(y)
+        for index, stride in enumerate(strides):
+            out_width = stage_widths[index + 1] if index + 1 < len(strides) else width
+            y = _upsample(y, out_width, stride[1:], upsampling, f"background_up{index}")
+            y = layers.BatchNormalization(synchronized=True, name=f"background_up{index}_norm")(y)
+            y = layers.ReLU()(y)
+        background = layers.Conv2D(
+            channels, 3, padding="same", activation="tanh", name="background"
+        )(y)
+
+        video = layers.Lambda(_composite, name="composite")([foreground, mask, background])
+        super().__init__(inputs=noise, outputs=video, **kwargs)
+
+        self.latent_dim = latent_dim
+        self.frames = frames
+        self.size = size
+        self.channels = channels
+        self.width = width
+        self.upsampling = upsampling
+        self.mask_l1 = mask_l1
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "latent_dim": self.latent_dim,
+            "frames": self.frames,
+            "size": self.size,
+            "channels": self.channels,
+            "width": self.width,
+            "upsampling": self.upsampling,
+            "mask_l1": self.mask_l1,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _composite(tensors):
+    foreground, mask, background = tensors
+    background = ops.expand_dims(background, axis=1)
+    return mask * foreground + (1.0 - mask) * background
+
+
+def _upsample(x, filters, strides, upsampling, name):
+    rank = len(strides)
+    if upsampling == "transpose":
+        transpose = layers.Conv3DTranspose if rank == 3 else layers.Conv2DTranspose
+        return transpose(filters, 4, strides=strides, padding="same", use_bias=False, name=name)(x)
+    resize = layers.UpSampling3D(strides) if rank == 3 else layers.UpSampling2D(strides)
+    conv = layers.Conv3D if rank == 3 else layers.Conv2D
+    x = resize(x)
+    return conv(filters, 3, padding="same", use_bias=False, name=name)(x)

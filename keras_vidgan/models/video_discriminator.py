@@ -1,0 +1,83 @@
+import math
+
+import keras
+from keras import layers
+
+from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
+
+
+@keras.saving.register_keras_serializable(package="keras_vidgan")
+class VideoDiscriminator(keras.Model):
+    """A 3D-convolutional discriminator that scores whole clips.
+
+    Strided 3D convolutions with LeakyReLU halve space (and time, while more
+    than one frame is left) until a 4x4 grid remains; a dense layer turns the
+    result into one logit per clip. It has no batch normalization: real and
+    generated clips are scored in separate calls, and batch statistics would
+    let the network tell them apart by the batch instead of by the clip, and
+    would differ between one device and several replicas.
+
+    Args:
+        frames: int. Frames per clip, one of 8, 16, 32.
+        size: int. Height and width, one of 32, 64, 128.
+        channels: int. 1 or 3.
+        width: int. Channels of the first convolution; each stage doubles it,
+            up to 8x.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_vidgan
+
+    discriminator = keras_vidgan.models.VideoDiscriminator(
+        frames=8, size=32, channels=1, width=8
+    )
+    logits = discriminator(np.zeros((2, 8, 32, 32, 1), "float32"))
+    print(logits.shape)  # (2, 1)
+    ```
+    """
+
+    def __init__(self, frames=16, size=64, channels=1, width=32, **kwargs):
+        check_positive_int("width", width)
+        check_clip_shape(frames, size, channels)
+
+        stages = int(math.log2(size // 4))
+        video = keras.Input(shape=(frames, size, size, channels), name="video")
+        x = video
+        remaining_frames = frames
+        for index in range(stages):
+            temporal_stride = 2 if remaining_frames > 1 else 1
+            remaining_frames //= temporal_stride
+            x = layers.Conv3D(
+                width * min(8, 2**index),
+                4,
+                strides=(temporal_stride, 2, 2),
+                padding="same",
+                name=f"down{index}",
+            )(x)
+            x = layers.LeakyReLU(0.2)(x)
+        x = layers.Flatten()(x)
+        logits = layers.Dense(1, name="logits", dtype="float32")(x)
+        super().__init__(inputs=video, outputs=logits, **kwargs)
+
+        self.frames = frames
+        self.size = size
+        self.channels = channels
+        self.width = width
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "frames": self.frames,
+            "size": self.size,
+            "channels": self.channels,
+            "width": self.width,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

@@ -1,0 +1,1 @@
+"""Small utilities shared by several parts of the package."""

@@ -1,0 +1,106 @@
+"""Writing clips to disk as animated GIF, MP4 (H.264 through PyAV) and PNG strips.
+
+Clips are float arrays in [-1, 1] or uint8 arrays, shaped `[T, H, W, C]`
+with C in {1, 3}. Grids tile several clips into one clip.
+"""
+
+import math
+import os
+
+import numpy as np
+
+
+def to_uint8(clips):
+    """Maps float clips in [-1, 1] to uint8 in [0, 255]; uint8 passes through."""
+    clips = np.asarray(clips)
+    if clips.dtype == np.uint8:
+        return clips
+    return np.clip(np.round((clips + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+
+def video_grid(clips, columns=None, padding=2):
+    """Tiles `[N, T, H, W, C]` clips into one `[T, H', W', C]` clip with a grey border."""
+    clips = to_uint8(clips)
+    count, frames, height, width, channels = clips.shape
+    columns = columns or math.ceil(math.sqrt(count))
+    rows = math.ceil(count / columns)
+    grid = np.full(
+        (frames, rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
+        128,
+        np.uint8,
+    )
+    for index in range(count):
+        row, column = divmod(index, columns)
+        top = padding + row * (height + padding)
+        left = padding + column * (width + padding)
+        grid[:, top : top + height, left : left + width] = clips[index]
+    return grid
+
+
+def _rgb(frames):
+    frames = to_uint8(frames)
+    if frames.shape[-1] == 1:
+        frames = np.repeat(frames, 3, axis=-1)
+    return frames
+
+
+def write_gif(path, clip, fps=8):
+    """Writes one clip `[T, H, W, C]` as a looping animated GIF."""
+    from PIL import Image
+
+    frames = [Image.fromarray(frame) for frame in _rgb(clip)]
+    frames[0].save(
+        path,
+        save_all=True,
+        append_images=frames[1:],
+        duration=max(1, round(1000 / fps)),
+        loop=0,
+    )
+
+
+def write_mp4(path, clip, fps=8):
+    """Writes one clip as H.264 MP4 (yuv420p, playable everywhere) with PyAV.
+
+    H.264 with 4:2:0 chroma needs even sizes, so odd heights and widths are
+    padded by one pixel.
+    """
+    import av
+
+    frames = _rgb(clip)
+    pad_h, pad_w = frames.shape[1] % 2, frames.shape[2] % 2
+    if pad_h or pad_w:
+        frames = np.pad(frames, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
+    with av.open(path, mode="w") as container:
+        stream = container.add_stream("libx264", rate=int(fps))
+        stream.width, stream.height = frames.shape[2], frames.shape[1]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": "18"}
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def write_png_strip(path, clip, max_frames=16):
+    """Writes the frames of one clip side by side as a PNG (at most `max_frames`, evenly spaced)."""
+    from PIL import Image
+
+    frames = _rgb(clip)
+    if len(frames) > max_frames:
+        frames = frames[np.linspace(0, len(frames) - 1, max_frames).round().astype(int)]
+    Image.fromarray(np.concatenate(list(frames), axis=1)).save(path)
+
+
+def write_video(path, clip, fps=8):
+    """Writes a clip in the format its file extension names: .gif, .mp4, .png or .npy."""
+    extension = os.path.splitext(path)[1].lower()
+    writers = {".gif": write_gif, ".mp4": write_mp4}
+    if extension in writers:
+        writers[extension](path, clip, fps=fps)
+    elif extension == ".png":
+        write_png_strip(path, clip)
+    elif extension == ".npy":
+        np.save(path, to_uint8(clip))
+    else:
+        raise ValueError(f"Unsupported video extension {extension!r}: use .gif, .mp4, .png or .npy.")

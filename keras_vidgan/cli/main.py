@@ -39,7 +39,7 @@ def build_parser(command_names=None):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # Only the chosen command's module is imported; TensorFlow is heavy.
     chosen = [a for a in argv if a in COMMANDS][:1]
     parser = build_parser(command_names=chosen)

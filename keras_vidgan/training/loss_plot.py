@@ -1,0 +1,97 @@
+import csv
+import os
+
+import keras
+
+
+class LossPlot(keras.callbacks.Callback):
+    """Draws the training curves to a PNG after every epoch and at the end of training.
+
+    The left panel shows `d_loss` and `g_loss`, the right panel the
+    discriminator's mean probability on real and on generated clips (0.5 for
+    both means it cannot tell them apart). With `history_csv` (the file a
+    `keras.callbacks.CSVLogger` writes) the plot covers every epoch of a run
+    that was interrupted and resumed, not only those of the current `fit()`.
+
+    Args:
+        path: the PNG to write.
+        history_csv: optional CSV log to read the full history from.
+
+    Example:
+
+    ```python
+    import keras_vidgan
+
+    plot = keras_vidgan.training.LossPlot("loss.png")
+    # gan.fit(dataset, epochs=3, callbacks=[plot])
+    ```
+    """
+
+    def __init__(self, path, history_csv=None):
+        super().__init__()
+        self.path = path
+        self.history_csv = history_csv
+        self.epochs = []
+        self.history = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs.append(epoch + 1)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+        self.draw()
+
+    def on_train_end(self, logs=None):
+        if self.epochs or self.history_csv:
+            self.draw()
+
+    def _read_history(self):
+        if self.history_csv and os.path.exists(self.history_csv):
+            with open(self.history_csv, newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            if rows:
+                epochs = [int(row["epoch"]) + 1 for row in rows]
+                history = {
+                    key: [_to_float(row.get(key)) for row in rows] for key in rows[0] if key != "epoch"
+                }
+                return epochs, history
+        return self.epochs, self.history
+
+    def draw(self):
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        epochs, history = self._read_history()
+        if not epochs:
+            return
+        figure, (loss_axis, probability_axis) = plt.subplots(1, 2, figsize=(10, 3.6))
+        for key, axis in (
+            ("d_loss", loss_axis),
+            ("g_loss", loss_axis),
+            ("real_probability", probability_axis),
+            ("fake_probability", probability_axis),
+        ):
+            if key in history:
+                axis.plot(epochs, history[key], marker="o", markersize=3, label=key)
+        loss_axis.set_title("losses")
+        probability_axis.set_title("discriminator's mean probability")
+        probability_axis.set_ylim(0, 1)
+        for axis in (loss_axis, probability_axis):
+            axis.set_xlabel("epoch")
+            axis.grid(alpha=0.3)
+            axis.legend()
+        figure.tight_layout()
+        directory = os.path.dirname(self.path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        figure.savefig(self.path, dpi=100)
+        plt.close(figure)
+
+
+def _to_float(text):
+    """CSVLogger writes "NA" for a value an epoch did not log."""
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return float("nan")

@@ -1,0 +1,101 @@
+"""Finding and loading what `keras-vidgan train` writes into its output directory.
+
+A run directory holds `config.json`, `checkpoints/epoch_NNNN.keras`,
+`samples/`, `logs/` and `loss.png`. Checkpoints are written atomically, so
+every `.keras` file in `checkpoints/` is complete.
+"""
+
+import json
+import os
+import re
+
+CHECKPOINT_PATTERN = re.compile(r"^epoch_(\d+)\.keras$")
+CONFIG_FILE = "config.json"
+
+
+def checkpoint_path(run_dir, epoch):
+    """Where the checkpoint taken after `epoch` (counted from 1) lives."""
+    return os.path.join(run_dir, "checkpoints", f"epoch_{epoch:04d}.keras")
+
+
+def list_checkpoints(run_dir):
+    """`[(epoch, path), ...]` of the run's complete checkpoints, oldest first."""
+    folder = os.path.join(run_dir, "checkpoints")
+    if not os.path.isdir(folder):
+        return []
+    found = []
+    for name in os.listdir(folder):
+        match = CHECKPOINT_PATTERN.match(name)
+        if match:
+            found.append((int(match.group(1)), os.path.join(folder, name)))
+    return sorted(found)
+
+
+def latest_checkpoint(run_dir):
+    """`(epoch, path)` of the newest checkpoint, or `(0, None)` when there is none."""
+    checkpoints = list_checkpoints(run_dir)
+    return checkpoints[-1] if checkpoints else (0, None)
+
+
+def read_run_config(run_dir):
+    """The `config.json` of a run directory as a dict (empty when absent)."""
+    path = os.path.join(run_dir, CONFIG_FILE)
+    if not os.path.exists(path):
+        return {}
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def resolve_model_path(path):
+    """The `.keras` file that `path` (a run directory or a `.keras` file) stands for.
+
+    Raises:
+        FileNotFoundError: with a one-line explanation when nothing loadable is there.
+    """
+    if os.path.isdir(path):
+        _, checkpoint = latest_checkpoint(path)
+        if checkpoint is None:
+            raise FileNotFoundError(
+                f"{path} is a directory without checkpoints/epoch_*.keras; pass a run "
+                "directory written by `keras-vidgan train` (after at least one epoch) or a "
+                ".keras file."
+            )
+        return checkpoint
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path} does not exist; pass a run directory or a .keras file.")
+    if not path.endswith(".keras"):
+        raise FileNotFoundError(f"{path} is not a .keras file or a run directory.")
+    return path
+
+
+def load_gan(path, compile=True):
+    """Loads a `keras_vidgan.GAN` from a run directory (newest checkpoint) or a `.keras` file.
+
+    Args:
+        path: a run directory written by `keras-vidgan train`, or a `.keras`
+            file saved with `GAN.save`.
+        compile: whether to restore the optimizers (needed to continue
+            training, not to generate).
+
+    Returns:
+        The GAN, with `gan.generator`, `gan.discriminator` and `gan.latent_dim`.
+
+    Raises:
+        FileNotFoundError: when nothing loadable is at `path`.
+        ValueError: when the file is not a keras_vidgan GAN or cannot be read.
+    """
+    import keras
+
+    import keras_vidgan  # noqa: F401  (registers the serializable classes)
+    from keras_vidgan.models.gan import GAN
+
+    model_path = resolve_model_path(path)
+    try:
+        model = keras.saving.load_model(model_path, compile=compile)
+    except Exception as error:  # Keras raises many types for damaged archives.
+        raise ValueError(f"Cannot load {model_path}: {error}") from error
+    if not isinstance(model, GAN):
+        raise ValueError(
+            f"{model_path} holds a {type(model).__name__}, not a keras_vidgan GAN."
+        )
+    return model

@@ -192,12 +192,6 @@ class GAN(keras.Model):
                 "the data's shape."
             )
 
-    def _per_example_loss(self, targets_value, logits):
-        logits = tf.cast(logits, tf.float32)
-        targets = tf.fill(tf.shape(logits), targets_value)
-        per_example = self.loss_fn.call(targets, logits)
-        return tf.reshape(per_example, [tf.shape(logits)[0], -1])[:, 0]
-
     def train_step(self, data):
         real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         if isinstance(real, (tuple, list)):
@@ -205,43 +199,66 @@ class GAN(keras.Model):
         self._check_clip_shape(real)
         real = tf.cast(real, self.compute_dtype)
         batch_size = tf.shape(real)[0]
-
-        # Discriminator update: real clips towards 1, generated clips towards 0.
-        noise = self.sample_noise(batch_size, offset=0)
-        fake = self.generator(noise, training=True)
-        with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_per_example = self._per_example_loss(1.0, real_logits) + self._per_example_loss(
-                0.0, fake_logits
-            )
-            d_loss = tf.nn.compute_average_loss(d_per_example)
-        d_variables = self.discriminator.trainable_variables
-        self.d_optimizer.apply(tape.gradient(d_loss, d_variables), d_variables)
-
-        # Generator update: make the discriminator call generated clips real.
-        noise = self.sample_noise(batch_size, offset=1)
-        with tf.GradientTape() as tape:
-            fake = self.generator(noise, training=True)
-            fake_logits_for_g = self.discriminator(fake, training=True)
-            g_per_example = self._per_example_loss(1.0, fake_logits_for_g)
-            g_loss = tf.nn.compute_average_loss(g_per_example)
-            regularization = tf.add_n(
-                [tf.cast(loss, tf.float32) for loss in self.generator.losses] or [0.0]
-            )
-            num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
-            g_total = g_loss + regularization / num_replicas
-        g_variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(g_total, g_variables), g_variables)
+        d_per_example, real_logits, fake_logits = self.discriminator_step(real)
+        g_per_example = self.generator_step(batch_size)
         self.optimizer.iterations.assign_add(1)
 
         # Trackers take per-example values: Keras sums their totals and counts over
         # replicas, so the logs show global means whatever the number of replicas.
         self.d_loss_tracker.update_state(d_per_example)
-        self.g_loss_tracker.update_state(g_per_example + regularization)
-        self.real_probability_tracker.update_state(tf.sigmoid(tf.cast(real_logits, tf.float32)))
-        self.fake_probability_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, tf.float32)))
+        self.g_loss_tracker.update_state(g_per_example)
+        self.real_probability_tracker.update_state(tf.sigmoid(real_logits))
+        self.fake_probability_tracker.update_state(tf.sigmoid(fake_logits))
         return {metric.name: metric.result() for metric in self.metrics}
+
+    def discriminator_step(self, real):
+        """One discriminator update: real clips towards 1, generated clips towards 0.
+
+        Returns:
+            `(per_example_loss, real_logits, fake_logits)` for this replica's batch.
+        """
+        noise = self.sample_noise(tf.shape(real)[0], offset=0)
+        fake = self.generator(noise, training=True)
+        with tf.GradientTape() as tape:
+            real_logits = tf.cast(self.discriminator(real, training=True), tf.float32)
+            fake_logits = tf.cast(self.discriminator(fake, training=True), tf.float32)
+            per_example = self.per_example_loss(1.0, real_logits) + self.per_example_loss(
+                0.0, fake_logits
+            )
+            loss = tf.nn.compute_average_loss(per_example)
+        variables = self.discriminator.trainable_variables
+        self.d_optimizer.apply(tape.gradient(loss, variables), variables)
+        return per_example, real_logits, fake_logits
+
+    def generator_step(self, batch_size):
+        """One generator update with the non-saturating loss: make generated clips look real.
+
+        The generator's own losses (VGAN's mask penalty) are added, averaged
+        over replicas like the adversarial term.
+
+        Returns:
+            The per-example generator loss, regularisation included.
+        """
+        noise = self.sample_noise(batch_size, offset=1)
+        num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        with tf.GradientTape() as tape:
+            fake = self.generator(noise, training=True)
+            fake_logits = tf.cast(self.discriminator(fake, training=True), tf.float32)
+            adversarial = self.per_example_loss(1.0, fake_logits)
+            regularization = tf.add_n(
+                [tf.cast(loss, tf.float32) for loss in self.generator.losses] or [0.0]
+            )
+            loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(loss, variables), variables)
+        return adversarial + regularization
+
+    def per_example_loss(self, target, logits):
+        """`loss_fn` between a constant target and `[B, 1]` logits, one value per example."""
+        logits = tf.cast(logits, tf.float32)
+        targets = tf.fill(tf.shape(logits), target)
+        per_example = self.loss_fn.call(targets, logits)
+        return tf.reshape(per_example, [tf.shape(logits)[0], -1])[:, 0]
 
     def generate(self, num_videos, seed=0, batch_size=32):
         """Generates `num_videos` clips as a NumPy array in [-1, 1], reproducibly for a seed."""

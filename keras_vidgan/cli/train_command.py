@@ -22,8 +22,17 @@ DEFAULTS = {
     "out": "runs/moving_mnist",
 }
 # Changing any of these makes an existing run directory a different experiment.
-MODEL_KEYS = ("dataset", "data", "frames", "size", "channels", "latent_dim", "width", "digits",
-              "upsampling")
+MODEL_KEYS = (
+    "dataset",
+    "data",
+    "frames",
+    "size",
+    "channels",
+    "latent_dim",
+    "width",
+    "digits",
+    "upsampling",
+)
 
 
 def positive_int(text):
@@ -38,40 +47,87 @@ def positive_int(text):
 
 def add_arguments(parser):
     source = parser.add_argument_group("data")
-    source.add_argument("--dataset", choices=["moving_mnist", "bouncing_balls"],
-                        default=DEFAULTS["dataset"], help="built-in dataset (default: %(default)s)")
-    source.add_argument("--data", metavar="PATH",
-                        help="train on your own data instead: a folder of videos, a folder of "
-                             "frame folders, or TFRecord shards written by `keras-vidgan prepare`")
-    source.add_argument("--digits", type=positive_int, default=DEFAULTS["digits"],
-                        help="digits per Moving MNIST clip (default: %(default)s)")
-    source.add_argument("--strict", action="store_true",
-                        help="with --data: stop at the first unreadable file instead of skipping it")
+    source.add_argument(
+        "--dataset",
+        choices=["moving_mnist", "bouncing_balls"],
+        default=DEFAULTS["dataset"],
+        help="built-in dataset (default: %(default)s)",
+    )
+    source.add_argument(
+        "--data",
+        metavar="PATH",
+        help="train on your own data instead: a folder of videos, a folder of "
+        "frame folders, or TFRecord shards written by `keras-vidgan prepare`",
+    )
+    source.add_argument(
+        "--digits",
+        type=positive_int,
+        default=DEFAULTS["digits"],
+        help="digits per Moving MNIST clip (default: %(default)s)",
+    )
+    source.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --data: stop at the first unreadable file instead of skipping it",
+    )
     shape = parser.add_argument_group("clip and model")
     shape.add_argument("--frames", type=int, choices=[8, 16, 32], default=DEFAULTS["frames"])
     shape.add_argument("--size", type=int, choices=[32, 64, 128], default=DEFAULTS["size"])
     shape.add_argument("--channels", type=int, choices=[1, 3], default=DEFAULTS["channels"])
     shape.add_argument("--latent-dim", type=positive_int, default=DEFAULTS["latent_dim"])
-    shape.add_argument("--width", type=positive_int, default=DEFAULTS["width"],
-                       help="base width of both networks (default: %(default)s)")
-    shape.add_argument("--upsampling", choices=["transpose", "resize"], default="transpose",
-                       help="generator upsampling (default: %(default)s)")
+    shape.add_argument(
+        "--width",
+        type=positive_int,
+        default=DEFAULTS["width"],
+        help="base width of both networks (default: %(default)s)",
+    )
+    shape.add_argument(
+        "--upsampling",
+        choices=["transpose", "resize"],
+        default="transpose",
+        help="generator upsampling (default: %(default)s)",
+    )
     run = parser.add_argument_group("training")
-    run.add_argument("--batch-size", type=positive_int, default=DEFAULTS["batch_size"],
-                     help="global batch size (default: %(default)s)")
+    run.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=DEFAULTS["batch_size"],
+        help="global batch size (default: %(default)s)",
+    )
     run.add_argument("--epochs", type=positive_int, default=DEFAULTS["epochs"])
     run.add_argument("--steps-per-epoch", type=positive_int, default=DEFAULTS["steps_per_epoch"])
     run.add_argument("--seed", type=int, default=DEFAULTS["seed"])
-    run.add_argument("--strategy", choices=["default", "mirrored"], default="default",
-                     help="`mirrored` uses every local GPU (or CPU) with MirroredStrategy")
-    run.add_argument("--out", default=DEFAULTS["out"], metavar="DIR",
-                     help="run directory; rerunning the same command resumes (default: %(default)s)")
-    run.add_argument("--num-samples", type=positive_int, default=16,
-                     help="videos in the sample grid written each epoch (default: %(default)s)")
-    run.add_argument("--keep-checkpoints", type=positive_int, default=3,
-                     help="how many epoch checkpoints to keep (default: %(default)s)")
-    run.add_argument("--verbose", type=int, choices=[0, 1, 2], default=1,
-                     help="Keras progress output: 1 a progress bar, 2 a line per epoch")
+    run.add_argument(
+        "--strategy",
+        choices=["default", "mirrored"],
+        default="default",
+        help="`mirrored` uses every local GPU (or CPU) with MirroredStrategy",
+    )
+    run.add_argument(
+        "--out",
+        default=DEFAULTS["out"],
+        metavar="DIR",
+        help="run directory; rerunning the same command resumes (default: %(default)s)",
+    )
+    run.add_argument(
+        "--num-samples",
+        type=positive_int,
+        default=16,
+        help="videos in the sample grid written each epoch (default: %(default)s)",
+    )
+    run.add_argument(
+        "--keep-checkpoints",
+        type=positive_int,
+        default=3,
+        help="how many epoch checkpoints to keep (default: %(default)s)",
+    )
+    run.add_argument(
+        "--verbose",
+        type=int,
+        choices=[0, 1, 2],
+        default=1,
+        help="Keras progress output: 1 a progress bar, 2 a line per epoch",
+    )
 
 
 def run_config(args):
@@ -90,7 +146,9 @@ def check_resumable(out_dir, config):
         previous = json.load(handle)
     changed = [key for key in MODEL_KEYS if previous.get(key) != config.get(key)]
     if changed:
-        details = ", ".join(f"{key} {previous.get(key)!r} -> {config.get(key)!r}" for key in changed)
+        details = ", ".join(
+            f"{key} {previous.get(key)!r} -> {config.get(key)!r}" for key in changed
+        )
         raise UserError(
             f"{out_dir} holds a run with other settings ({details}); pass another --out "
             "to start a new run, or the same settings to resume it."
@@ -108,18 +166,30 @@ def build_dataset(args):
         from keras_vidgan import data
 
         try:
-            clips = data.from_path(args.data, frames=args.frames, size=args.size,
-                                   channels=args.channels, training=True, seed=args.seed,
-                                   strict=args.strict)
+            clips = data.from_path(
+                args.data,
+                frames=args.frames,
+                size=args.size,
+                channels=args.channels,
+                training=True,
+                seed=args.seed,
+                strict=args.strict,
+            )
         except (ValueError, FileNotFoundError) as error:
             raise UserError(str(error)) from None
         clips = clips.shuffle(256, seed=args.seed).repeat()
     elif args.dataset == "moving_mnist":
-        clips = datasets.moving_mnist(num_clips=num_clips, frames=args.frames, size=args.size,
-                                      digits=args.digits, seed=args.seed).repeat()
+        clips = datasets.moving_mnist(
+            num_clips=num_clips,
+            frames=args.frames,
+            size=args.size,
+            digits=args.digits,
+            seed=args.seed,
+        ).repeat()
     else:
-        clips = datasets.bouncing_balls(num_clips=num_clips, frames=args.frames, size=args.size,
-                                        seed=args.seed).repeat()
+        clips = datasets.bouncing_balls(
+            num_clips=num_clips, frames=args.frames, size=args.size, seed=args.seed
+        ).repeat()
     if args.channels == 3 and not args.data:
         clips = clips.map(lambda clip: tf.repeat(clip, 3, axis=-1))
     return clips.batch(args.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
@@ -128,12 +198,22 @@ def build_dataset(args):
 def build_gan(args):
     from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
 
-    generator = VGANGenerator(latent_dim=args.latent_dim, frames=args.frames, size=args.size,
-                              channels=args.channels, width=args.width,
-                              upsampling=args.upsampling, name="generator")
-    discriminator = VideoDiscriminator(frames=args.frames, size=args.size,
-                                       channels=args.channels, width=args.width,
-                                       name="discriminator")
+    generator = VGANGenerator(
+        latent_dim=args.latent_dim,
+        frames=args.frames,
+        size=args.size,
+        channels=args.channels,
+        width=args.width,
+        upsampling=args.upsampling,
+        name="generator",
+    )
+    discriminator = VideoDiscriminator(
+        frames=args.frames,
+        size=args.size,
+        channels=args.channels,
+        width=args.width,
+        name="discriminator",
+    )
     gan = GAN(generator, discriminator, seed=args.seed)
     gan.compile()
     return gan
@@ -162,10 +242,14 @@ def run(args):
     strategy = make_strategy(args.strategy)
     initial_epoch, checkpoint = latest_checkpoint(args.out)
     if initial_epoch >= args.epochs:
-        print(f"{args.out} already holds {initial_epoch} trained epochs (--epochs {args.epochs}); "
-              "raise --epochs to train further.")
-        LossPlot(os.path.join(args.out, "loss.png"),
-                 history_csv=os.path.join(args.out, "logs", "training.csv")).draw()
+        print(
+            f"{args.out} already holds {initial_epoch} trained epochs (--epochs {args.epochs}); "
+            "raise --epochs to train further."
+        )
+        LossPlot(
+            os.path.join(args.out, "loss.png"),
+            history_csv=os.path.join(args.out, "logs", "training.csv"),
+        ).draw()
         return 0
     with strategy.scope():
         if checkpoint:
@@ -181,16 +265,28 @@ def run(args):
     callbacks = [
         keras.callbacks.TerminateOnNaN(),
         SafeCheckpoint(args.out, keep_last=args.keep_checkpoints),
-        SampleWriter(os.path.join(args.out, "samples"), num_videos=args.num_samples,
-                     seed=args.seed, fps=config["fps"]),
+        SampleWriter(
+            os.path.join(args.out, "samples"),
+            num_videos=args.num_samples,
+            seed=args.seed,
+            fps=config["fps"],
+        ),
         keras.callbacks.CSVLogger(history_csv, append=initial_epoch > 0),
         keras.callbacks.TensorBoard(logs_dir),
         LossPlot(os.path.join(args.out, "loss.png"), history_csv=history_csv),
     ]
-    gan.fit(dataset, epochs=args.epochs, initial_epoch=initial_epoch,
-            steps_per_epoch=args.steps_per_epoch, callbacks=callbacks, verbose=args.verbose,
-            shuffle=False)
-    print(f"Done. Samples: {os.path.join(args.out, 'samples')}, "
-          f"curves: {os.path.join(args.out, 'loss.png')}, "
-          f"checkpoints: {os.path.join(args.out, 'checkpoints')}.")
+    gan.fit(
+        dataset,
+        epochs=args.epochs,
+        initial_epoch=initial_epoch,
+        steps_per_epoch=args.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=args.verbose,
+        shuffle=False,
+    )
+    print(
+        f"Done. Samples: {os.path.join(args.out, 'samples')}, "
+        f"curves: {os.path.join(args.out, 'loss.png')}, "
+        f"checkpoints: {os.path.join(args.out, 'checkpoints')}."
+    )
     return 0

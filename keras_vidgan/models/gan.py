@@ -119,8 +119,9 @@ class GAN(keras.Model):
         # Keras' callbacks change `model.optimizer.optimizers`; the GAN step applies
         # `g_optimizer` and `d_optimizer` itself.
         joint_optimizer = keras.optimizers.MultiOptimizer(
-            lambda variable: d_optimizer if id(variable) in discriminator_variable_ids
-            else g_optimizer,
+            lambda variable: (
+                d_optimizer if id(variable) in discriminator_variable_ids else g_optimizer
+            ),
             name="gan_optimizers",
         )
         super().compile(optimizer=joint_optimizer, **kwargs)

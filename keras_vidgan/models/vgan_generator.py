@@ -103,7 +103,9 @@ class VGANGenerator(keras.Model):
         check_choice("upsampling", upsampling, ("transpose", "resize"))
 
         start_frames, strides = upsampling_plan(frames, size)
-        stage_widths = [width * min(8, 2 ** (len(strides) - index)) for index in range(len(strides))]
+        stage_widths = [
+            width * min(8, 2 ** (len(strides) - index)) for index in range(len(strides))
+        ]
 
         noise = keras.Input(shape=(latent_dim,), name="noise")
 

@@ -51,7 +51,9 @@ class LossPlot(keras.callbacks.Callback):
             if rows:
                 epochs = [int(row["epoch"]) + 1 for row in rows]
                 history = {
-                    key: [_to_float(row.get(key)) for row in rows] for key in rows[0] if key != "epoch"
+                    key: [_to_float(row.get(key)) for row in rows]
+                    for key in rows[0]
+                    if key != "epoch"
                 }
                 return epochs, history
         return self.epochs, self.history

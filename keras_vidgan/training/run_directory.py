@@ -95,7 +95,5 @@ def load_gan(path, compile=True):
     except Exception as error:  # Keras raises many types for damaged archives.
         raise ValueError(f"Cannot load {model_path}: {error}") from error
     if not isinstance(model, GAN):
-        raise ValueError(
-            f"{model_path} holds a {type(model).__name__}, not a keras_vidgan GAN."
-        )
+        raise ValueError(f"{model_path} holds a {type(model).__name__}, not a keras_vidgan GAN.")
     return model

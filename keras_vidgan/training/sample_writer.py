@@ -65,4 +65,3 @@ class SampleWriter(keras.callbacks.Callback):
         # A one-column grid, laid out frame after frame: rows are videos, columns time.
         write_png_strip(stem + ".png", video_grid(clips[:8], columns=1))
         write_gif(os.path.join(self.directory, "latest.gif"), grid, fps=self.fps)
-

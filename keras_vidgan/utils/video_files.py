@@ -25,7 +25,12 @@ def video_grid(clips, columns=None, padding=2):
     columns = columns or math.ceil(math.sqrt(count))
     rows = math.ceil(count / columns)
     grid = np.full(
-        (frames, rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
+        (
+            frames,
+            rows * (height + padding) + padding,
+            columns * (width + padding) + padding,
+            channels,
+        ),
         128,
         np.uint8,
     )
@@ -103,4 +108,6 @@ def write_video(path, clip, fps=8):
     elif extension == ".npy":
         np.save(path, to_uint8(clip))
     else:
-        raise ValueError(f"Unsupported video extension {extension!r}: use .gif, .mp4, .png or .npy.")
+        raise ValueError(
+            f"Unsupported video extension {extension!r}: use .gif, .mp4, .png or .npy."
+        )

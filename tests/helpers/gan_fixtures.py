@@ -11,10 +11,12 @@ SIZE = 32
 
 
 def tiny_gan(seed=0, width=4, compile=True, **compile_kwargs):
-    generator = VGANGenerator(latent_dim=LATENT, frames=FRAMES, size=SIZE, channels=1,
-                              width=width, name="generator")
-    discriminator = VideoDiscriminator(frames=FRAMES, size=SIZE, channels=1, width=width,
-                                       name="discriminator")
+    generator = VGANGenerator(
+        latent_dim=LATENT, frames=FRAMES, size=SIZE, channels=1, width=width, name="generator"
+    )
+    discriminator = VideoDiscriminator(
+        frames=FRAMES, size=SIZE, channels=1, width=width, name="discriminator"
+    )
     gan = GAN(generator, discriminator, seed=seed)
     if compile:
         gan.compile(**compile_kwargs)

@@ -20,8 +20,9 @@ def test_output_shape_dtype_and_range(frames, size, channels):
 
 
 def test_config_round_trip_gives_identical_outputs():
-    generator = VGANGenerator(latent_dim=16, frames=8, size=32, channels=3, width=4,
-                              upsampling="resize", mask_l1=0.05)
+    generator = VGANGenerator(
+        latent_dim=16, frames=8, size=32, channels=3, width=4, upsampling="resize", mask_l1=0.05
+    )
     clone = VGANGenerator.from_config(generator.get_config())
     clone.set_weights(generator.get_weights())
     assert clone.get_config() == generator.get_config()

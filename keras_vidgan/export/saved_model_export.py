@@ -1,0 +1,449 @@
+"""SavedModel export of a video generator, laid out for TensorFlow Serving.
+
+`export_saved_model` writes `EXPORT_BASE/<version>/` with:
+
+- `saved_model.pb`, `variables/`: the generator and these signatures
+  (`B` is the batch, `T, H, W, C` the clip shape):
+
+  | signature | inputs | outputs |
+  |---|---|---|
+  | `serving_default` | `noise` float32 `[B, latent_dim]` | `video` uint8 `[B, T, H, W, C]` |
+  | `generate_from_seed` | `seed` int64 `[B]` | `video` |
+  | `metadata` | none | int32 scalars and `config_json` (string), below |
+
+  `metadata` returns `fps`, `frames`, `height`, `width`, `channels`,
+  `latent_dim`, `num_classes` (0 when unconditional) and `config_json`.
+
+  A class-conditional generator (one with a `num_classes` attribute that
+  takes `[noise, labels]`) gets `generate_conditional` (`noise`, `labels`
+  int32 `[B]`) instead; `serving_default` is then the same function and
+  `generate_from_seed` takes `seed` and `labels`.
+- `assets.extra/keras_vidgan.json`: the same metadata as a file, for tools
+  that read the directory (TF Serving copies but never loads `assets.extra`).
+
+Inputs are checked inside the graph, so every client (TF Serving, `saved_model_cli`,
+`tf.saved_model.load`) gets an `InvalidArgumentError` naming the problem
+instead of a shape error deep in the network or silently wrong videos.
+"""
+
+import json
+import os
+import re
+import shutil
+import tempfile
+
+import keras
+import tensorflow as tf
+
+from keras_vidgan.export.seeds import SEED_STREAM, noise_from_seeds
+from keras_vidgan.version import __version__
+
+# Bumped whenever the signatures or the seed mapping change meaning.
+FORMAT_VERSION = 1
+FORMAT_NAME = "keras_vidgan.video_generator"
+METADATA_FILE = os.path.join("assets.extra", "keras_vidgan.json")
+DEFAULT_FPS = 8
+# Run-config keys that name paths on the training machine: they stay out of the export.
+PRIVATE_RUN_KEYS = ("out", "data")
+_VERSION_NAME = re.compile(r"^[0-9]+$")
+
+
+def export_saved_model(model, export_base, version=None, overwrite=False, fps=None):
+    """Exports a generator as a TF Serving model version `EXPORT_BASE/<version>/`.
+
+    The version is built in a hidden temporary directory inside `export_base`
+    and renamed into place, so a server watching `export_base` never sees a
+    half-written version (TF Serving only loads directories named by an
+    integer).
+
+    Args:
+        model: a `keras_vidgan.GAN`, a generator `keras.Model`, or a path to a
+            run directory or `.keras` file. From a GAN, its
+            `sampling_generator` is exported when it has one (for example a
+            moving average of the weights), otherwise `generator`.
+        export_base: the model's base directory, as given to TF Serving's
+            `--model_base_path`. Created if needed.
+        version: positive int. Default: one more than the highest existing
+            version, or 1.
+        overwrite: replace an existing version instead of refusing.
+        fps: frame rate recorded with the export. Default: the run's
+            `config.json` "fps" when `model` is a run directory or one of its
+            checkpoints, else 8.
+
+    Returns:
+        The path of the version directory written.
+
+    Raises:
+        FileExistsError: the version exists and `overwrite` is False.
+        FileNotFoundError, ValueError: `model` cannot be loaded or exported.
+
+    Example:
+
+    ```python
+    import keras_vidgan
+    from keras_vidgan.export import export_saved_model
+
+    generator = keras_vidgan.models.VGANGenerator(
+        latent_dim=8, frames=8, size=32, channels=1, width=4
+    )
+    path = export_saved_model(generator, "exports/vgan", version=1)
+    print(path)  # exports/vgan/1
+    ```
+    """
+    generator, source_fps, run_config, source = _resolve_generator(model)
+    fps = int(fps if fps is not None else source_fps)
+    if fps <= 0:
+        raise ValueError(f"fps must be positive, got {fps}.")
+    spec = describe_generator(generator)
+    metadata = _metadata(spec, fps, generator, run_config, source)
+
+    os.makedirs(export_base, exist_ok=True)
+    if version is None:
+        version = next_version(export_base)
+    if isinstance(version, bool) or not isinstance(version, int) or version <= 0:
+        raise ValueError(f"version must be a positive integer, got {version!r}.")
+    final_dir = os.path.join(export_base, str(version))
+    if os.path.exists(final_dir) and not overwrite:
+        raise FileExistsError(
+            f"{final_dir} already exists; pass overwrite=True (--overwrite) to replace "
+            "it, or another version."
+        )
+
+    # Same filesystem as the target, so the final rename is atomic; the leading
+    # dot and the non-integer name keep TF Serving from loading it.
+    build_dir = tempfile.mkdtemp(prefix=f".{version}.building-", dir=export_base)
+    try:
+        # mkdtemp makes the directory private (0700); a server running as another
+        # user must be able to read the version it is pointed at.
+        os.chmod(build_dir, 0o777 & ~_current_umask())
+        archive = build_export_archive(generator, spec, metadata)
+        archive.write_out(build_dir, verbose=False)
+        metadata_path = os.path.join(build_dir, METADATA_FILE)
+        os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
+        with open(metadata_path, "w") as handle:
+            json.dump(metadata, handle, indent=2, sort_keys=True)
+        _move_into_place(build_dir, final_dir, overwrite)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    return final_dir
+
+
+def describe_generator(generator):
+    """What an export needs to know about a generator, read from the model itself.
+
+    Args:
+        generator: a built `keras.Model` taking noise `[B, latent_dim]`, or
+            `[noise, labels]` when it has a `num_classes` attribute.
+
+    Returns:
+        dict with `latent_dim`, `frames`, `height`, `width`, `channels` and
+        `num_classes` (None for an unconditional generator).
+
+    Example:
+
+    ```python
+    import keras_vidgan
+    from keras_vidgan.export import describe_generator
+
+    generator = keras_vidgan.models.VGANGenerator(
+        latent_dim=8, frames=8, size=32, channels=1, width=4
+    )
+    print(describe_generator(generator)["frames"])  # 8
+    ```
+    """
+    inputs = getattr(generator, "inputs", None) or []
+    num_classes = getattr(generator, "num_classes", None)
+    conditional = num_classes is not None and len(inputs) == 2
+    if not inputs:
+        raise ValueError(
+            f"Cannot export {type(generator).__name__}: it has no known inputs. Export a "
+            "functional keras.Model (such as keras_vidgan.models.VGANGenerator)."
+        )
+    if len(inputs) != (2 if conditional else 1):
+        raise ValueError(
+            f"Cannot export {type(generator).__name__}: it takes {len(inputs)} inputs; "
+            "expected noise, or [noise, labels] together with a `num_classes` attribute."
+        )
+    latent_dim = inputs[0].shape[-1]
+    output_shape = tuple(generator.outputs[0].shape[1:])
+    if latent_dim is None or len(output_shape) != 4 or None in output_shape:
+        raise ValueError(
+            f"Cannot export {type(generator).__name__}: it maps {tuple(inputs[0].shape)} "
+            f"to {output_shape}; expected [B, latent_dim] noise to [B, T, H, W, C] clips."
+        )
+    frames, height, width, channels = (int(d) for d in output_shape)
+    return {
+        "latent_dim": int(latent_dim),
+        "frames": frames,
+        "height": height,
+        "width": width,
+        "channels": channels,
+        "num_classes": int(num_classes) if conditional else None,
+    }
+
+
+def build_export_archive(generator, spec, metadata):
+    """The `keras.export.ExportArchive` with every signature (see the module docstring).
+
+    Args:
+        generator: the generator model.
+        spec: `describe_generator(generator)`.
+        metadata: the dict stored as `config_json` (JSON-serializable).
+
+    Returns:
+        A `keras.export.ExportArchive`, ready for `write_out`.
+    """
+    latent_dim = spec["latent_dim"]
+    num_classes = spec["num_classes"]
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+
+    noise_spec = tf.TensorSpec([None, None], tf.float32, name="noise")
+    seed_spec = tf.TensorSpec([None], tf.int64, name="seed")
+    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+
+    if num_classes is None:
+
+        def serving_default(noise):
+            noise = check_noise(noise, latent_dim)
+            return {"video": to_uint8(generator(noise, training=False))}
+
+        def generate_from_seed(seed):
+            return {"video": to_uint8(generator(noise_from_seeds(seed, latent_dim),
+                                                training=False))}
+
+        archive.add_endpoint("serving_default", serving_default, [noise_spec])
+        archive.add_endpoint("generate_from_seed", generate_from_seed, [seed_spec])
+    else:
+
+        def generate_conditional(noise, labels):
+            noise = check_noise(noise, latent_dim)
+            labels = check_labels(labels, num_classes, tf.shape(noise)[0])
+            return {"video": to_uint8(generator([noise, labels], training=False))}
+
+        def generate_from_seed(seed, labels):
+            labels = check_labels(labels, num_classes, tf.shape(seed)[0])
+            noise = noise_from_seeds(seed, latent_dim)
+            return {"video": to_uint8(generator([noise, labels], training=False))}
+
+        archive.add_endpoint("serving_default", generate_conditional,
+                             [noise_spec, labels_spec])
+        archive.add_endpoint("generate_conditional", generate_conditional,
+                             [noise_spec, labels_spec])
+        archive.add_endpoint("generate_from_seed", generate_from_seed,
+                             [seed_spec, labels_spec])
+
+    constants = {
+        "fps": metadata["fps"],
+        "frames": spec["frames"],
+        "height": spec["height"],
+        "width": spec["width"],
+        "channels": spec["channels"],
+        "latent_dim": latent_dim,
+        "num_classes": num_classes or 0,
+    }
+    config_json = json.dumps(metadata, sort_keys=True)
+
+    def metadata_signature():
+        outputs = {key: tf.constant(value, tf.int32) for key, value in constants.items()}
+        outputs["config_json"] = tf.constant(config_json)
+        return outputs
+
+    archive.add_endpoint("metadata", metadata_signature, [])
+    return archive
+
+
+def check_noise(noise, latent_dim):
+    """Fails in the graph, with a message a client can act on, unless noise is `[B, latent_dim]`.
+
+    Returns the noise with its static shape set to `[None, latent_dim]`.
+    """
+    size_check = tf.debugging.assert_equal(
+        tf.shape(noise)[1],
+        tf.constant(latent_dim, tf.int32),
+        message=f"keras_vidgan: `noise` must have shape [batch, {latent_dim}] "
+        f"(latent_dim={latent_dim}); got another last dimension",
+    )
+    with tf.control_dependencies([size_check]):
+        noise = tf.debugging.check_numerics(
+            noise, "keras_vidgan: `noise` must be finite; it contains NaN or Inf"
+        )
+    return tf.ensure_shape(noise, [None, latent_dim])
+
+
+def check_labels(labels, num_classes, batch_size):
+    """Fails in the graph unless every label is in `[0, num_classes)` and there is one per video."""
+    checks = [
+        tf.debugging.assert_equal(
+            tf.shape(labels)[0], batch_size,
+            message="keras_vidgan: give one label per video (`labels` and the "
+            "noise or seed must have the same batch size)",
+        ),
+        tf.debugging.assert_greater_equal(
+            labels, tf.constant(0, tf.int32),
+            message=f"keras_vidgan: `labels` must be in [0, {num_classes}); got a negative label",
+        ),
+        tf.debugging.assert_less(
+            labels, tf.constant(num_classes, tf.int32),
+            message=f"keras_vidgan: `labels` must be in [0, {num_classes}) "
+            f"(num_classes={num_classes}); got a label >= {num_classes}",
+        ),
+    ]
+    with tf.control_dependencies(checks):
+        return tf.identity(labels)
+
+
+def to_uint8(video):
+    """Clips in [-1, 1] to uint8 in [0, 255], exactly as `keras_vidgan.utils.video_files.to_uint8`.
+
+    Both round half to even, so an export and in-process sampling write identical bytes.
+    """
+    video = tf.cast(video, tf.float32)
+    return tf.cast(tf.clip_by_value(tf.round((video + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+
+
+def next_version(export_base):
+    """One more than the highest integer-named version in `export_base` (1 when none)."""
+    return max(list_versions(export_base), default=0) + 1
+
+
+def list_versions(export_base):
+    """The integer versions present in `export_base`, ascending."""
+    if not os.path.isdir(export_base):
+        return []
+    return sorted(
+        int(name) for name in os.listdir(export_base)
+        if _VERSION_NAME.match(name) and os.path.isdir(os.path.join(export_base, name))
+    )
+
+
+def resolve_export_dir(path):
+    """The SavedModel directory `path` stands for: itself, or the newest version under it.
+
+    Args:
+        path: a version directory (holding `saved_model.pb`) or an export base.
+
+    Returns:
+        The version directory, or None when `path` is neither.
+    """
+    if os.path.isfile(os.path.join(path, "saved_model.pb")):
+        return path
+    for version in reversed(list_versions(path)):
+        candidate = os.path.join(path, str(version))
+        if os.path.isfile(os.path.join(candidate, "saved_model.pb")):
+            return candidate
+    return None
+
+
+def read_export_metadata(path):
+    """The metadata of an export (`assets.extra/keras_vidgan.json`) as a dict.
+
+    Args:
+        path: a version directory or an export base (newest version).
+
+    Example:
+
+    ```python
+    from keras_vidgan.export import read_export_metadata
+
+    info = read_export_metadata("exports/vgan")
+    print(info["fps"], info["frames"], info["latent_dim"])
+    ```
+    """
+    export_dir = resolve_export_dir(path)
+    if export_dir is None:
+        raise FileNotFoundError(f"{path} holds no SavedModel (no saved_model.pb).")
+    with open(os.path.join(export_dir, METADATA_FILE)) as handle:
+        return json.load(handle)
+
+
+def _resolve_generator(model):
+    """`(generator, fps, run_config, source_name)` for a GAN, a generator or a path."""
+    if isinstance(model, (str, os.PathLike)):
+        from keras_vidgan.training.run_directory import load_gan
+
+        path = os.fspath(model)
+        gan = load_gan(path, compile=False)
+        run_config = _run_config_for(path)
+        source = os.path.basename(os.path.normpath(path))
+        return _sampling_generator(gan), run_config.get("fps", DEFAULT_FPS), run_config, source
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"Expected a keras_vidgan GAN, a generator keras.Model or a path, got "
+            f"{type(model).__name__}."
+        )
+    if hasattr(model, "generator"):
+        return _sampling_generator(model), DEFAULT_FPS, {}, None
+    return model, DEFAULT_FPS, {}, None
+
+
+def _sampling_generator(gan):
+    # A later training feature keeps a moving average of the generator as
+    # `sampling_generator`; it makes better videos than the raw weights.
+    sampling = getattr(gan, "sampling_generator", None)
+    return sampling if sampling is not None else gan.generator
+
+
+def _run_config_for(path):
+    from keras_vidgan.training.run_directory import read_run_config
+
+    if os.path.isdir(path):
+        return read_run_config(path)
+    # A checkpoint inside a run directory: RUN/checkpoints/epoch_NNNN.keras.
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(folder) == "checkpoints":
+        return read_run_config(os.path.dirname(folder))
+    return {}
+
+
+def _metadata(spec, fps, generator, run_config, source):
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "keras_vidgan_version": __version__,
+        "fps": fps,
+        **spec,
+        "seed_to_noise": (
+            "noise[i] = tf.random.stateless_normal([latent_dim], "
+            f"seed=[seed[i], {SEED_STREAM}]), float32"
+        ),
+        "pixel_mapping": "uint8 = clip(round_half_to_even((x + 1) * 127.5), 0, 255)",
+        "generator_class": keras.saving.get_registered_name(type(generator)),
+        "generator_config": _jsonable(generator.get_config()),
+        "run_config": {k: v for k, v in run_config.items() if k not in PRIVATE_RUN_KEYS},
+        "source": source,
+    }
+
+
+def _current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _jsonable(value):
+    # Configs may hold tuples or numpy scalars; a round trip through JSON with a
+    # string fallback keeps the metadata file loadable anywhere.
+    return json.loads(json.dumps(value, default=str))
+
+
+def _move_into_place(build_dir, final_dir, overwrite):
+    if not os.path.exists(final_dir):
+        os.rename(build_dir, final_dir)
+        return
+    if not overwrite:
+        raise FileExistsError(f"{final_dir} appeared while exporting; nothing was replaced.")
+    # rename() cannot replace a non-empty directory: move the old version aside
+    # first. The version is missing only between the two renames.
+    parent, name = os.path.split(final_dir)
+    retired = tempfile.mkdtemp(prefix=f".{name}.replaced-", dir=parent)
+    old = os.path.join(retired, name)
+    os.rename(final_dir, old)
+    try:
+        os.rename(build_dir, final_dir)
+    except BaseException:
+        os.rename(old, final_dir)
+        raise
+    finally:
+        shutil.rmtree(retired, ignore_errors=True)

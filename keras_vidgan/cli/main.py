@@ -16,6 +16,8 @@ from keras_vidgan.cli.user_error import UserError
 # name -> (module, one-line help). Help text lives here so `--help` needs no imports.
 COMMANDS = {
     "train": ("keras_vidgan.cli.train_command", "train a video GAN"),
+    "sample": ("keras_vidgan.cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
+    "export": ("keras_vidgan.cli.export_command", "export a generator as a TF Serving SavedModel"),
 }
 
 

@@ -90,7 +90,7 @@ def export_saved_model(model, export_base, version=None, overwrite=False, fps=No
     print(path)  # exports/vgan/1
     ```
     """
-    generator, source_fps, run_config, source = _resolve_generator(model)
+    generator, source_fps, run_config, source = resolve_generator(model)
     fps = int(fps if fps is not None else source_fps)
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}.")
@@ -104,10 +104,12 @@ def export_saved_model(model, export_base, version=None, overwrite=False, fps=No
         raise ValueError(f"version must be a positive integer, got {version!r}.")
     final_dir = os.path.join(export_base, str(version))
     if os.path.exists(final_dir) and not overwrite:
-        raise FileExistsError(
+        error = FileExistsError(
             f"{final_dir} already exists; pass overwrite=True (--overwrite) to replace "
             "it, or another version."
         )
+        error.filename = final_dir
+        raise error
 
     # Same filesystem as the target, so the final rename is atomic; the leading
     # dot and the non-integer name keep TF Serving from loading it.
@@ -358,8 +360,26 @@ def read_export_metadata(path):
         return json.load(handle)
 
 
-def _resolve_generator(model):
-    """`(generator, fps, run_config, source_name)` for a GAN, a generator or a path."""
+def resolve_generator(model):
+    """The generator to export or sample from, with what is known about its run.
+
+    Args:
+        model: a `keras_vidgan.GAN`, a generator `keras.Model`, or a path to a
+            run directory or a `.keras` file.
+
+    Returns:
+        `(generator, fps, run_config, source_name)`: the run's frame rate
+        (default 8), its `config.json` (empty when there is none) and the
+        file or folder name loaded from (None for an in-memory model).
+
+    Example:
+
+    ```python
+    from keras_vidgan.export.saved_model_export import resolve_generator
+
+    generator, fps, run_config, _ = resolve_generator("runs/moving_mnist")
+    ```
+    """
     if isinstance(model, (str, os.PathLike)):
         from keras_vidgan.training.run_directory import load_gan
 

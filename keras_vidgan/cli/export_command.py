@@ -1,0 +1,75 @@
+"""`keras-vidgan export`: write a trained generator as a TF Serving model version."""
+
+import argparse
+
+from keras_vidgan.cli.user_error import UserError
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def add_arguments(parser):
+    parser.add_argument("model", metavar="MODEL",
+                        help="run directory written by `keras-vidgan train` (newest checkpoint) "
+                             "or a .keras file")
+    parser.add_argument("export_base", metavar="EXPORT_BASE",
+                        help="model base directory for TF Serving; the export goes to "
+                             "EXPORT_BASE/VERSION/")
+    parser.add_argument("--version", type=positive_int, default=None,
+                        help="version number (default: one more than the highest existing one)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace EXPORT_BASE/VERSION if it exists")
+    parser.add_argument("--fps", type=positive_int, default=None,
+                        help="frame rate recorded in the export (default: the run's, else 8)")
+    parser.add_argument("--onnx", action="store_true",
+                        help="also write EXPORT_BASE/VERSION.onnx (needs tf2onnx and onnx)")
+
+
+def run(args):
+    import os
+
+    from keras_vidgan.export import export_saved_model, read_export_metadata
+
+    if not os.path.exists(args.model):
+        raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
+    if os.path.exists(args.export_base) and not os.path.isdir(args.export_base):
+        raise UserError(f"{args.export_base} is a file; EXPORT_BASE must be a directory.")
+    try:
+        export_dir = export_saved_model(args.model, args.export_base, version=args.version,
+                                        overwrite=args.overwrite, fps=args.fps)
+    except FileExistsError as error:
+        raise UserError(
+            f"{error.filename} already exists; pass --overwrite to replace it, or another "
+            "--version."
+        ) from None
+    except (FileNotFoundError, ValueError) as error:
+        raise UserError(_first_line(error)) from None
+    info = read_export_metadata(export_dir)
+    print(f"Exported {args.model} to {export_dir}: clips of {info['frames']} frames, "
+          f"{info['height']}x{info['width']}x{info['channels']}, {info['fps']} fps, "
+          f"latent_dim {info['latent_dim']}.")
+    print("Signatures: serving_default (noise float32 [B, latent_dim] -> video uint8 "
+          "[B, T, H, W, C]), generate_from_seed (seed int64 [B] -> video), metadata.")
+    if args.onnx:
+        from keras_vidgan.export.onnx_export import export_onnx
+
+        onnx_path = os.path.normpath(export_dir) + ".onnx"
+        try:
+            export_onnx(export_dir, onnx_path)
+        except ImportError as error:
+            raise UserError(f"ONNX export needs tf2onnx and onnx ({error}); install them "
+                            "with pip, or drop --onnx.") from None
+        print(f"ONNX model (noise -> video): {onnx_path}")
+    return 0
+
+
+def _first_line(error):
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__

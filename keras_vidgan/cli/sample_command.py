@@ -1,0 +1,190 @@
+"""`keras-vidgan sample`: write generated videos from a run directory, a .keras file or an export.
+
+Video `i` of a call with `--seed S` is generated from seed `S + i`, with the
+same seed-to-noise mapping as the exported `generate_from_seed` signature, so
+the files are the same whichever of the three the videos come from.
+"""
+
+import argparse
+import os
+
+from keras_vidgan.cli.user_error import UserError
+
+FORMATS = ("gif", "mp4", "npy", "png")
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def add_arguments(parser):
+    parser.add_argument("model", metavar="MODEL",
+                        help="run directory, .keras file, or export (a version directory "
+                             "or its base, newest version)")
+    parser.add_argument("--num", type=positive_int, default=16,
+                        help="videos to generate; with --interpolate, points along the walk "
+                             "(default: %(default)s)")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output directory (created if needed)")
+    parser.add_argument("--format", choices=FORMATS, default="gif",
+                        help="gif, mp4 (H.264), npy (uint8 [T, H, W, C]) or png (frames side by "
+                             "side, at most 16) (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="video i uses seed SEED + i (default: %(default)s)")
+    parser.add_argument("--grid", action="store_true",
+                        help="write one video tiling all NUM videos instead of NUM files")
+    parser.add_argument("--interpolate", type=int, metavar="END_SEED", default=None,
+                        help="write one video that walks the latent space from --seed to "
+                             "END_SEED in NUM steps, the clips played one after another")
+    parser.add_argument("--label", type=int, default=None,
+                        help="class of every video, for a class-conditional model")
+    parser.add_argument("--fps", type=positive_int, default=None,
+                        help="frame rate of gif/mp4 files (default: the model's)")
+    parser.add_argument("--batch-size", type=positive_int, default=16,
+                        help="videos generated per call (default: %(default)s)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args):
+    if args.interpolate is not None and args.num < 2:
+        raise UserError("--interpolate needs --num 2 or more (the points along the walk).")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise UserError(f"--out {args.out} is a file; pass a directory.")
+    source = _open(args.model)
+    if source.num_classes is not None and args.label is None:
+        raise UserError(f"{args.model} is class-conditional ({source.num_classes} classes); "
+                        "pass --label K with K in [0, num_classes).")
+    if args.label is not None:
+        if source.num_classes is None:
+            raise UserError(f"{args.model} is not class-conditional; drop --label.")
+        if not 0 <= args.label < source.num_classes:
+            raise UserError(f"--label {args.label} is out of range; {args.model} has "
+                            f"{source.num_classes} classes (0 to {source.num_classes - 1}).")
+    os.makedirs(args.out, exist_ok=True)
+    fps = args.fps or source.fps
+    if args.interpolate is not None:
+        written = [write_interpolation(source, args, fps)]
+    else:
+        written = write_samples(source, args, fps)
+    print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {args.out}"
+          + (f": {os.path.basename(written[0])}" if len(written) == 1 else "") + ".")
+    return 0
+
+
+def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
+    """uint8 clips `[len(seeds), T, H, W, C]` for `seeds`, generated `batch_size` at a time.
+
+    Args:
+        source: a `keras_vidgan.export.video_source.VideoSource`.
+        seeds: list of ints.
+        label: class of every video, for a conditional source.
+        batch_size: videos per call.
+        progress: a `keras.utils.Progbar`, advanced per batch, or None.
+
+    Example:
+
+    ```python
+    from keras_vidgan.cli.sample_command import generate_clips
+    from keras_vidgan.export.video_source import open_video_source
+
+    clips = generate_clips(open_video_source("runs/moving_mnist"), [0, 1, 2])
+    ```
+    """
+    import numpy as np
+
+    batches = []
+    for start in range(0, len(seeds), batch_size):
+        chunk = seeds[start : start + batch_size]
+        labels = None if label is None else [label] * len(chunk)
+        batches.append(source.generate_from_seeds(chunk, labels))
+        if progress is not None:
+            progress.add(len(chunk))
+    return np.concatenate(batches)
+
+
+def write_samples(source, args, fps):
+    import keras
+
+    from keras_vidgan.utils.video_files import video_grid
+
+    seeds = [args.seed + index for index in range(args.num)]
+    progress = None
+    if not args.quiet and args.num > 1:
+        progress = keras.utils.Progbar(args.num, unit_name="video")
+    clips = generate_clips(source, seeds, args.label, args.batch_size,
+                           progress if args.grid else None)
+    if args.grid:
+        path = os.path.join(args.out, f"grid_seed_{args.seed}_num_{args.num}.{args.format}")
+        _write(path, video_grid(clips), args.format, fps)
+        return [path]
+    written = []
+    for seed, clip in zip(seeds, clips):
+        path = os.path.join(args.out, f"seed_{seed}.{args.format}")
+        _write(path, clip, args.format, fps)
+        written.append(path)
+        if progress is not None:
+            progress.add(1)
+    return written
+
+
+def write_interpolation(source, args, fps):
+    """One clip: the videos at `num` points of the slerp path from --seed to END_SEED, in order."""
+    import numpy as np
+
+    from keras_vidgan.export.seeds import noise_from_seeds, slerp
+
+    ends = noise_from_seeds([args.seed, args.interpolate], source.latent_dim).numpy()
+    path_noise = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, args.num))
+    labels = None if args.label is None else [args.label] * args.num
+    clips = np.concatenate([
+        source.generate(path_noise[start : start + args.batch_size],
+                        None if labels is None else labels[start : start + args.batch_size])
+        for start in range(0, args.num, args.batch_size)
+    ])
+    walk = clips.reshape((-1,) + clips.shape[2:])
+    path = os.path.join(
+        args.out, f"interpolation_seed_{args.seed}_to_{args.interpolate}.{args.format}"
+    )
+    _write(path, walk, args.format, fps)
+    return path
+
+
+def _write(path, clip, file_format, fps):
+    from keras_vidgan.utils.video_files import write_video
+
+    # Written next to the target and renamed: an interrupted run leaves no
+    # truncated video under the final name.
+    partial = f"{path}.partial.{file_format}"
+    try:
+        write_video(partial, clip, fps=fps)
+        os.replace(partial, path)
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
+
+
+def _open(model_path):
+    from keras_vidgan.export.video_source import open_video_source
+
+    if not os.path.exists(model_path):
+        raise UserError(f"{model_path} does not exist; pass a run directory, a .keras file "
+                        "or an export directory.")
+    if os.path.isdir(model_path):
+        from keras_vidgan.export import resolve_export_dir
+        from keras_vidgan.training.run_directory import latest_checkpoint
+
+        if resolve_export_dir(model_path) is None and latest_checkpoint(model_path)[1] is None:
+            raise UserError(f"{model_path} is neither a run directory with checkpoints nor an "
+                            "export (no saved_model.pb); pass one of those or a .keras file.")
+    try:
+        return open_video_source(model_path)
+    except (FileNotFoundError, ValueError) as error:
+        lines = [line for line in str(error).splitlines() if line.strip()]
+        raise UserError(lines[0] if lines else f"cannot load {model_path}.") from None

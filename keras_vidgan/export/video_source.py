@@ -1,0 +1,224 @@
+"""Generating videos from a run directory, a `.keras` file or an export, one interface for all.
+
+`open_video_source(path)` returns a `VideoSource`; its `generate` and
+`generate_from_seeds` return uint8 clips `[B, T, H, W, C]`. A Keras model and
+its SavedModel export give identical bytes for the same noise or seeds, so
+`keras-vidgan sample` writes the same files from either.
+"""
+
+import json
+import os
+
+import numpy as np
+
+from keras_vidgan.export.saved_model_export import (
+    DEFAULT_FPS,
+    FORMAT_NAME,
+    describe_generator,
+    resolve_export_dir,
+    resolve_generator,
+)
+from keras_vidgan.export.seeds import noise_from_seeds
+
+
+class VideoSource:
+    """Generates uint8 videos from noise or integer seeds.
+
+    Attributes:
+        latent_dim: int. Size of one noise vector.
+        clip_shape: `(frames, height, width, channels)`.
+        fps: int. Frame rate the model was trained for.
+        num_classes: int, or None for an unconditional model.
+        description: short text naming what was loaded.
+    """
+
+    latent_dim = None
+    clip_shape = None
+    fps = DEFAULT_FPS
+    num_classes = None
+    description = ""
+
+    def generate(self, noise, labels=None):
+        """Videos for a float32 noise batch `[B, latent_dim]`: uint8 `[B, T, H, W, C]`."""
+        raise NotImplementedError
+
+    def generate_from_seeds(self, seeds, labels=None):
+        """Videos for int64 seeds `[B]`, mapped to noise by `noise_from_seeds`."""
+        return self.generate(noise_from_seeds(seeds, self.latent_dim).numpy(), labels)
+
+    def _check_labels(self, labels, batch_size):
+        if self.num_classes is None:
+            if labels is not None:
+                raise ValueError(f"{self.description} is unconditional; it takes no labels.")
+            return None
+        if labels is None:
+            raise ValueError(
+                f"{self.description} is class-conditional ({self.num_classes} classes); "
+                "give a label per video."
+            )
+        labels = np.broadcast_to(np.asarray(labels, np.int32), (batch_size,))
+        if labels.min(initial=0) < 0 or labels.max(initial=0) >= self.num_classes:
+            raise ValueError(f"labels must be in [0, {self.num_classes}).")
+        return labels
+
+
+class KerasVideoSource(VideoSource):
+    """A generator `keras.Model` (from a GAN, a run directory or a `.keras` file).
+
+    Args:
+        generator: the generator model.
+        fps: frame rate to report.
+        description: what was loaded, for messages.
+
+    Example:
+
+    ```python
+    import keras_vidgan
+    from keras_vidgan.export.video_source import KerasVideoSource
+
+    generator = keras_vidgan.models.VGANGenerator(
+        latent_dim=8, frames=8, size=32, channels=1, width=4
+    )
+    source = KerasVideoSource(generator)
+    print(source.generate_from_seeds([1, 2]).shape)  # (2, 8, 32, 32, 1)
+    ```
+    """
+
+    def __init__(self, generator, fps=DEFAULT_FPS, description="the generator"):
+        spec = describe_generator(generator)
+        self.generator = generator
+        self.latent_dim = spec["latent_dim"]
+        self.clip_shape = (spec["frames"], spec["height"], spec["width"], spec["channels"])
+        self.num_classes = spec["num_classes"]
+        self.fps = int(fps)
+        self.description = description
+
+    def generate(self, noise, labels=None):
+        from keras_vidgan.utils.video_files import to_uint8
+
+        noise = np.asarray(noise, np.float32)
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"noise must have shape [batch, {self.latent_dim}], got {noise.shape}."
+            )
+        labels = self._check_labels(labels, len(noise))
+        inputs = noise if labels is None else [noise, labels]
+        # A direct call, not predict(): the same eager kernels as the export's
+        # graph, and no tf.function retracing for each batch size.
+        video = self.generator(inputs, training=False)
+        return to_uint8(np.asarray(video, np.float32))
+
+
+class SavedModelVideoSource(VideoSource):
+    """An export written by `export_saved_model`, loaded with `tf.saved_model.load`.
+
+    Needs no keras_vidgan classes: only the signatures and the metadata.
+
+    Args:
+        export_dir: a version directory holding `saved_model.pb`.
+
+    Example:
+
+    ```python
+    from keras_vidgan.export.video_source import SavedModelVideoSource
+
+    source = SavedModelVideoSource("exports/vgan/1")
+    print(source.generate_from_seeds([1, 2]).shape)
+    ```
+    """
+
+    def __init__(self, export_dir):
+        import tensorflow as tf
+
+        self.loaded = tf.saved_model.load(export_dir)
+        signatures = self.loaded.signatures
+        if "metadata" not in signatures or "generate_from_seed" not in signatures:
+            raise ValueError(
+                f"{export_dir} is a SavedModel but not a keras_vidgan export (it has no "
+                "`metadata` and `generate_from_seed` signatures); export it with "
+                "`keras-vidgan export`."
+            )
+        info = {key: value.numpy() for key, value in signatures["metadata"]().items()}
+        config = json.loads(info["config_json"].decode("utf-8"))
+        if config.get("format") != FORMAT_NAME:
+            raise ValueError(
+                f"{export_dir} holds an unknown export format {config.get('format')!r}."
+            )
+        self.config = config
+        self.latent_dim = int(info["latent_dim"])
+        self.clip_shape = tuple(int(info[k]) for k in ("frames", "height", "width", "channels"))
+        self.num_classes = int(info["num_classes"]) or None
+        self.fps = int(info["fps"])
+        self.description = f"the export {export_dir}"
+        self._serving = signatures["serving_default"]
+        self._from_seed = signatures["generate_from_seed"]
+
+    def _labels_kwargs(self, labels, batch_size):
+        import tensorflow as tf
+
+        labels = self._check_labels(labels, batch_size)
+        return {} if labels is None else {"labels": tf.constant(labels, tf.int32)}
+
+    def generate(self, noise, labels=None):
+        import tensorflow as tf
+
+        noise = np.asarray(noise, np.float32)
+        extra = self._labels_kwargs(labels, len(noise))
+        return self._serving(noise=tf.constant(noise), **extra)["video"].numpy()
+
+    def generate_from_seeds(self, seeds, labels=None):
+        import tensorflow as tf
+
+        seeds = np.asarray(seeds, np.int64)
+        extra = self._labels_kwargs(labels, len(seeds))
+        # The export's own signature, so its seed mapping is what gets used.
+        return self._from_seed(seed=tf.constant(seeds), **extra)["video"].numpy()
+
+
+def open_video_source(path):
+    """Opens a run directory, a `.keras` file, an export version or an export base.
+
+    Args:
+        path: a run directory written by `keras-vidgan train`, a `.keras` GAN
+            file, a SavedModel version directory written by
+            `keras-vidgan export`, or its export base (newest version is used).
+
+    Returns:
+        A `VideoSource`.
+
+    Raises:
+        FileNotFoundError: nothing is at `path`.
+        ValueError: something is there but cannot be loaded; the message is one line.
+
+    Example:
+
+    ```python
+    from keras_vidgan.export.video_source import open_video_source
+
+    source = open_video_source("runs/moving_mnist")
+    videos = source.generate_from_seeds([0, 1, 2, 3])  # uint8 [4, T, H, W, C]
+    ```
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{path} does not exist; pass a run directory, a .keras file or an export "
+            "directory."
+        )
+    export_dir = resolve_export_dir(path) if os.path.isdir(path) else None
+    if export_dir is not None:
+        try:
+            return SavedModelVideoSource(export_dir)
+        except ValueError:
+            raise
+        except Exception as error:  # a damaged protobuf raises several types
+            raise ValueError(
+                f"Cannot load the SavedModel {export_dir}: {_first_line(error)}"
+            ) from error
+    generator, fps, _, _ = resolve_generator(path)
+    return KerasVideoSource(generator, fps=fps, description=path)
+
+
+def _first_line(error):
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__

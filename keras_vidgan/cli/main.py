@@ -18,6 +18,7 @@ COMMANDS = {
     "train": ("keras_vidgan.cli.train_command", "train a video GAN"),
     "sample": ("keras_vidgan.cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
     "export": ("keras_vidgan.cli.export_command", "export a generator as a TF Serving SavedModel"),
+    "evaluate": ("keras_vidgan.cli.evaluate_command", "FVD and KVD of a generator, with protocol"),
 }
 
 

@@ -1,0 +1,231 @@
+"""`keras-vidgan evaluate`: FVD and KVD of a trained generator under the pinned protocol.
+
+    keras-vidgan evaluate runs/mnist --data moving_mnist --num 256
+
+prints FVD, KVD and the protocol they were measured under. Real statistics are
+cached on disk (see `keras_vidgan.metrics.StatisticsCache`), so evaluating
+further checkpoints against the same data only runs I3D on generated clips.
+"""
+
+import argparse
+import os
+
+from keras_vidgan.cli.user_error import UserError
+
+# Built-in reference data: name -> (options a SPEC may set, their defaults).
+BUILT_IN = {
+    "moving_mnist": {"digits": 2, "seed": 0},
+    "bouncing_balls": {"balls": 3, "seed": 0},
+}
+
+
+def positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def add_arguments(parser):
+    parser.add_argument(
+        "model",
+        metavar="MODEL",
+        help="run directory written by `keras-vidgan train` (newest checkpoint) or a .keras file",
+    )
+    parser.add_argument(
+        "--data",
+        required=True,
+        metavar="SPEC",
+        help="reference data: moving_mnist (its test split), bouncing_balls, optionally with "
+        "options as in moving_mnist:digits=1,seed=3; or a path of videos or frame folders",
+    )
+    parser.add_argument(
+        "--num",
+        type=positive_int,
+        required=True,
+        metavar="N",
+        help="clips from each side; compare FVDs only at equal N (2048 is common)",
+    )
+    parser.add_argument(
+        "--frames", type=positive_int, default=16, help="frames per clip fed to I3D (default: 16)"
+    )
+    parser.add_argument(
+        "--stride", type=positive_int, default=1, help="step between frames (default: 1)"
+    )
+    parser.add_argument(
+        "--clip-start",
+        choices=("first", "random"),
+        default="first",
+        help="take the first frames of each clip, or start at a seeded random frame "
+        "(default: first)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the generator's noise (default: 0)"
+    )
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="cheap proxy: I3D at 112x112, about 4x faster; reported as fvd_proxy, not FVD",
+    )
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=16, help="clips per I3D call (default: 16)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        default=None,
+        help="where real statistics are cached (default: $KERAS_VIDGAN_CACHE/fvd_statistics "
+        "or ~/.cache/keras_vidgan/fvd_statistics)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument(
+        "--output", metavar="FILE", default=None, help="also write the result and protocol as JSON"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def run(args):
+    from keras_vidgan.metrics import FVD, EvaluationProtocol
+    from keras_vidgan.metrics.checkpoint_unpickler import find_i3d_weights
+
+    if not os.path.exists(args.model):
+        raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
+    if args.output and os.path.isdir(args.output):
+        raise UserError(f"--output {args.output} is a directory; pass a file name.")
+    try:
+        find_i3d_weights()
+    except ImportError as error:
+        raise UserError(str(error)) from None
+    gan = _load(args.model)
+    frames, size, _, channels = _clip_shape(gan, args.model)
+
+    features = "i3d-kinetics-400-logits-112-proxy" if args.proxy else "i3d-kinetics-400-logits"
+    needed = (args.frames - 1) * args.stride + 1
+    if args.frames < 9:
+        raise UserError(
+            f"--frames {args.frames} is too few: I3D needs at least 9 (16 is standard)."
+        )
+    if frames < needed:
+        raise UserError(
+            f"{args.model} makes clips of {frames} frames; --frames {args.frames} with --stride "
+            f"{args.stride} needs {needed}. Lower --frames or --stride (I3D needs at least 9)."
+        )
+    real, identity = reference_data(args.data, args.num, frames, size, channels)
+    protocol = EvaluationProtocol(
+        num_clips=args.num,
+        frames=args.frames,
+        stride=args.stride,
+        clip_start=args.clip_start,
+        features=features,
+        reference=identity,
+        seed=args.seed,
+    )
+    cache = None if args.no_cache else (args.cache_dir or True)
+    evaluator = FVD(
+        protocol, cache=cache, batch_size=args.batch_size, verbose=0 if args.quiet else 1
+    )
+    try:
+        result = evaluator.evaluate(real, gan, real_identity=identity)
+    except ValueError as error:
+        raise UserError(str(error).splitlines()[0]) from None
+    print(result.summary())
+    if args.output:
+        folder = os.path.dirname(os.path.abspath(args.output))
+        os.makedirs(folder, exist_ok=True)
+        with open(args.output, "w") as file:
+            file.write(result.to_json() + "\n")
+        print(f"Wrote {args.output}.")
+    return 0
+
+
+def reference_data(spec, num_clips, frames, size, channels):
+    """The real clips named by `--data SPEC` and a string identifying them.
+
+    A built-in name gives its dataset at the model's frames and size (Moving
+    MNIST from its test split); anything else is read as a path with
+    `keras_vidgan.data.from_path`, identified by its files' names, sizes and
+    modification times.
+
+    Returns:
+        `(dataset, identity)`.
+    """
+    name, _, options_text = spec.partition(":")
+    if name in BUILT_IN:
+        options = dict(BUILT_IN[name])
+        for item in filter(None, options_text.split(",")):
+            key, _, value = item.partition("=")
+            if key not in options:
+                raise UserError(
+                    f"--data {spec}: unknown option {key!r}; {name} takes {sorted(options)}."
+                )
+            try:
+                options[key] = int(value)
+            except ValueError:
+                raise UserError(
+                    f"--data {spec}: {key} must be an integer, got {value!r}."
+                ) from None
+        if channels != 1:
+            raise UserError(
+                f"--data {name} has 1 channel, the model makes {channels}; pass a path of "
+                "colour videos instead."
+            )
+        import keras_vidgan
+
+        try:
+            if name == "moving_mnist":
+                dataset = keras_vidgan.datasets.moving_mnist(
+                    num_clips=num_clips, frames=frames, size=size, split="test", **options
+                )
+                options = {"split": "test", **options}
+            else:
+                dataset = keras_vidgan.datasets.bouncing_balls(
+                    num_clips=num_clips, frames=frames, size=size, **options
+                )
+        except (ValueError, ImportError) as error:
+            raise UserError(f"--data {spec}: {error}") from None
+        described = ", ".join(f"{key}={value!r}" for key, value in options.items())
+        return dataset, f"{name}(frames={frames}, size={size}, {described})"
+    if not os.path.exists(spec):
+        raise UserError(
+            f"--data {spec} is neither a built-in dataset ({', '.join(BUILT_IN)}) nor an "
+            "existing path."
+        )
+    try:
+        from keras_vidgan.data import from_path
+    except ImportError:
+        raise UserError(
+            "reading videos from a path needs keras_vidgan.data.from_path, which this "
+            "installation lacks; use a built-in --data."
+        ) from None
+    from keras_vidgan.metrics.statistics_cache import path_identity
+
+    try:
+        dataset = from_path(spec, frames=frames, size=size, channels=channels, training=False)
+    except (ValueError, OSError) as error:
+        raise UserError(f"--data {spec}: {str(error).splitlines()[0]}") from None
+    return dataset, path_identity(spec)
+
+
+def _load(path):
+    from keras_vidgan.training.run_directory import load_gan
+
+    try:
+        return load_gan(path, compile=False)
+    except (FileNotFoundError, ValueError) as error:
+        raise UserError(str(error).splitlines()[0]) from None
+
+
+def _clip_shape(gan, path):
+    generator = gan.generator
+    if len(generator.inputs) != 1:
+        raise UserError(
+            f"{path} has a generator with {len(generator.inputs)} inputs; evaluate takes "
+            "unconditional generators (noise only)."
+        )
+    shape = tuple(generator.output_shape[1:])
+    if len(shape) != 4 or None in shape:
+        raise UserError(f"{path} makes outputs of shape {shape}, not clips [T, H, W, C].")
+    return shape

@@ -79,7 +79,7 @@ def frechet_distance_from_moments(mean_a, covariance_a, mean_b, covariance_b):
     product = root_a @ covariance_b @ root_a
     # A product of symmetric matrices is symmetric only up to rounding; eigvalsh needs exact.
     eigenvalues = np.linalg.eigvalsh((product + product.T) / 2.0)
-    trace_sqrt_product = np.sqrt(np.clip(eigenvalues, 0.0, None)).sum()
+    trace_sqrt_product = np.sqrt(_drop_rounding_noise(eigenvalues)).sum()
     difference = mean_a - mean_b
     distance = (
         difference @ difference
@@ -93,9 +93,19 @@ def frechet_distance_from_moments(mean_a, covariance_a, mean_b, covariance_b):
 def _symmetric_sqrt(matrix):
     """Square root of a symmetric positive semi-definite matrix by eigendecomposition."""
     eigenvalues, eigenvectors = np.linalg.eigh((matrix + matrix.T) / 2.0)
-    # Rounding leaves tiny negative eigenvalues on rank-deficient covariances (N <= D).
-    roots = np.sqrt(np.clip(eigenvalues, 0.0, None))
+    roots = np.sqrt(_drop_rounding_noise(eigenvalues))
     return (eigenvectors * roots) @ eigenvectors.T
+
+
+def _drop_rounding_noise(eigenvalues):
+    """Zeroes eigenvalues that are rounding noise around 0, negative ones included.
+
+    A covariance of N <= D samples is singular; its zero eigenvalues come out
+    as +-1e-16 or so, and square roots would turn them into 1e-8 each (as
+    TF-GAN also avoids, by not rooting singular values below 1e-10).
+    """
+    threshold = max(eigenvalues.max(initial=0.0), 0.0) * len(eigenvalues) * np.finfo(np.float64).eps
+    return np.where(eigenvalues > threshold, eigenvalues, 0.0)
 
 
 def _moments(features, name):
@@ -106,4 +116,4 @@ def _moments(features, name):
         )
     if not np.all(np.isfinite(features)):
         raise ValueError(f"`{name}` contains NaN or infinite values.")
-    return features.mean(axis=0), np.cov(features, rowvar=False, ddof=1)
+    return features.mean(axis=0), np.atleast_2d(np.cov(features, rowvar=False, ddof=1))

@@ -1,0 +1,55 @@
+"""Saving and loading the class-name-to-index mapping next to a run's outputs."""
+
+import json
+import os
+
+from keras_vidgan.data.data_error import DataError
+
+CLASS_MAPPING_FILE = "classes.json"
+
+
+def save_class_mapping(path, class_names):
+    """Writes `{"classes": [...], "class_to_index": {...}}` as JSON.
+
+    Labels are indices into the sorted sub-folder names; saving them beside
+    checkpoints (or shards) lets a later run, or a class-conditional sampler,
+    turn indices back into names.
+
+    Args:
+        path: a folder (the file is then `classes.json` inside it) or a
+            `.json` file path.
+        class_names: the class names, in index order.
+
+    Returns:
+        The path of the written file.
+
+    Example:
+
+    ```python
+    save_class_mapping("runs/ucf", ["ApplyEyeMakeup", "Archery"])
+    print(load_class_mapping("runs/ucf"))  # ['ApplyEyeMakeup', 'Archery']
+    ```
+    """
+    path = str(path)
+    if not path.endswith(".json"):
+        os.makedirs(path, exist_ok=True)
+        path = os.path.join(path, CLASS_MAPPING_FILE)
+    names = [str(name) for name in class_names]
+    content = {"classes": names, "class_to_index": {name: i for i, name in enumerate(names)}}
+    temporary = path + ".tmp"
+    with open(temporary, "w") as handle:
+        json.dump(content, handle, indent=2)
+    os.replace(temporary, path)
+    return path
+
+
+def load_class_mapping(path):
+    """Reads the class names saved by `save_class_mapping` (a folder or a `.json` file)."""
+    path = str(path)
+    if not path.endswith(".json"):
+        path = os.path.join(path, CLASS_MAPPING_FILE)
+    try:
+        with open(path) as handle:
+            return list(json.load(handle)["classes"])
+    except (OSError, ValueError, KeyError) as error:
+        raise DataError(f"Cannot read the class mapping {path}: {error}.") from None

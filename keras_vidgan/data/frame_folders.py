@@ -1,0 +1,163 @@
+"""Clips from folders of extracted frames: one folder of JPEG/PNG images per video."""
+
+import os
+
+import numpy as np
+
+from keras_vidgan.data._clip_pipeline import python_clip_dataset
+from keras_vidgan.data.bad_file_report import EMPTY, TRUNCATED, BadFile, BadFileReport
+from keras_vidgan.data.class_mapping import save_class_mapping
+from keras_vidgan.data.clip_sampler import ClipSampler
+from keras_vidgan.data.data_error import DataError
+from keras_vidgan.data.source_listing import list_frame_folders
+from keras_vidgan.data.video_files import check_length
+
+
+def frame_timestamps(count, frame_rate):
+    """Microsecond timestamps of `count` frames shown at `frame_rate` per second."""
+    return np.round(np.arange(count) * 1e6 / float(frame_rate)).astype(np.int64)
+
+
+def check_frame_folder(frame_paths):
+    """Cheap checks before training: no zero-byte frame, and the first frame is an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    for frame_path in frame_paths:
+        if os.path.getsize(frame_path) == 0:
+            raise BadFile(EMPTY, "a zero-byte frame", path=frame_path)
+    try:
+        with Image.open(frame_paths[0]) as image:
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError) as error:
+        raise BadFile(TRUNCATED, f"unreadable frame ({error})", path=frame_paths[0]) from None
+
+
+def read_frame_images(frame_paths):
+    """Decodes image files into uint8 RGB `[N, H, W, 3]`; raises `BadFile` naming a bad frame."""
+    from PIL import Image, UnidentifiedImageError
+
+    images = []
+    for frame_path in frame_paths:
+        try:
+            with Image.open(frame_path) as image:
+                images.append(np.asarray(image.convert("RGB")))
+        except (OSError, UnidentifiedImageError, SyntaxError) as error:
+            raise BadFile(TRUNCATED, f"unreadable frame ({error})", path=frame_path) from None
+        if images[-1].shape != images[0].shape:
+            raise BadFile(
+                TRUNCATED,
+                f"frame size {images[-1].shape[:2]} differs from {images[0].shape[:2]}",
+                path=frame_path,
+            )
+    return np.stack(images)
+
+
+def frame_folders(
+    path,
+    frames=16,
+    size=64,
+    channels=3,
+    *,
+    training=True,
+    with_labels=False,
+    seed=0,
+    strict=False,
+    short_policy="skip",
+    stride=1,
+    fps=None,
+    frame_rate=None,
+    clips_per_video=1,
+    flip=False,
+    class_mapping_path=None,
+    cache=False,
+):
+    """Clips from folders of frames (JPEG or PNG), frames taken in natural sort order.
+
+    Layout: `ROOT/<class>/<video>/<frame>.jpg` (labels from the class
+    folders) or `ROOT/<video>/<frame>.jpg`. "frame10.jpg" follows
+    "frame9.jpg". Folders with a zero-byte or unreadable frame, or with too
+    few frames, are skipped with a warning naming the frame and the reason.
+
+    Args:
+        path: the root folder.
+        frame_rate: frames per second of the folders; needed only with `fps`.
+        (other arguments as in `video_files`)
+
+    Returns:
+        An unbatched `tf.data.Dataset` of float32 clips `[frames, size, size,
+        channels]` in [-1, 1] (with int32 labels when `with_labels`), with
+        attributes `class_names`, `bad_files` and `num_videos`.
+
+    Raises:
+        DataError: the path is missing or holds no usable frame folder.
+
+    Example:
+
+    ```python
+    import keras_vidgan
+
+    clips = keras_vidgan.data.frame_folders("frames", frames=16, size=64, channels=1)
+    for clip in clips.take(1):
+        print(clip.shape)  # (16, 64, 64, 1)
+    ```
+    """
+    if fps is not None and frame_rate is None:
+        raise DataError(
+            "Frame folders carry no timestamps: pass frame_rate (their frames per second) "
+            "to sample them at a target fps, or use a stride."
+        )
+    sampler = ClipSampler(frames, stride=stride, fps=fps, short_policy=short_policy)
+    listing = list_frame_folders(path)
+    if not listing.items:
+        raise DataError(f"No frame folders (folders of .jpg/.png frames) under {path}.")
+    if with_labels and not listing.classes:
+        raise DataError(f"Labels need one sub-folder per class under {path}, holding the frame "
+                        "folders.")  # fmt: skip
+    report = BadFileReport("frame folders", strict=strict, source=path)
+    usable = []
+    for i, (folder, frame_paths) in enumerate(zip(listing.items, listing.frames)):
+        try:
+            check_frame_folder(frame_paths)
+        except BadFile as bad:
+            report.skip(folder, bad)
+            continue
+        timestamps = frame_timestamps(len(frame_paths), frame_rate or 25)
+        if check_length(sampler, report, folder, timestamps):
+            usable.append(i)
+    report.log_summary(total=len(listing.items))
+    if not usable:
+        raise DataError(f"No usable frame folders under {path}: "
+                        f"{report.summary(len(listing.items))}. See the warnings above.")  # fmt: skip
+    folders = [listing.items[i] for i in usable]
+    frame_lists = [listing.frames[i] for i in usable]
+    labels = [listing.labels[i] for i in usable] if listing.labels is not None else None
+
+    def read_clip(item, clip_index, clips, random_value):
+        frame_paths = frame_lists[item]
+        timestamps = frame_timestamps(len(frame_paths), frame_rate or 25)
+        indices = sampler.clip_indices(timestamps, clip_index, clips, random_value)
+        unique, positions = np.unique(indices, return_inverse=True)
+        return read_frame_images([frame_paths[i] for i in unique])[positions]
+
+    dataset = python_clip_dataset(
+        read_clip,
+        len(folders),
+        item_path=lambda item: folders[item],
+        report=report,
+        frames=frames,
+        size=size,
+        channels=channels,
+        training=training,
+        seed=seed,
+        flip=flip,
+        clips_per_video=clips_per_video,
+        labels=labels,
+        with_labels=with_labels,
+        cache=cache,
+    )
+    if class_mapping_path and listing.classes:
+        save_class_mapping(class_mapping_path, listing.classes)
+    dataset.class_names = list(listing.classes)
+    dataset.bad_files = report
+    dataset.num_videos = len(folders)
+    return dataset

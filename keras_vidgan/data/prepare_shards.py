@@ -1,0 +1,350 @@
+"""Converting videos or frame folders once into TFRecord shards with a manifest.
+
+Each shard is written under a temporary name and renamed when complete,
+together with a small JSON sidecar that lists what it holds and what was
+skipped. A rerun with the same options keeps the finished shards and writes
+only the missing ones, so an interrupted `prepare` resumes.
+"""
+
+import json
+import math
+import os
+
+import numpy as np
+import tensorflow as tf
+
+from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport
+from keras_vidgan.data.class_mapping import save_class_mapping
+from keras_vidgan.data.clip_geometry import resize_short_side
+from keras_vidgan.data.clip_sampler import TOLERANCE_US
+from keras_vidgan.data.data_error import DataError
+from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps, read_frame_images
+from keras_vidgan.data.source_listing import list_frame_folders, list_videos
+from keras_vidgan.data.video_reader import iter_video_frames, probe_video
+from keras_vidgan.data.video_record import IMAGE_FORMATS, video_record_bytes
+
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+VIDEOS_PER_SHARD = 64
+CHUNK = 32  # frames resized and encoded together
+
+
+def shard_name(index, count):
+    return f"shard-{index:05d}-of-{count:05d}.tfrecord"
+
+
+def _write_json(path, content):
+    temporary = path + ".tmp"
+    with open(temporary, "w") as handle:
+        json.dump(content, handle, indent=1)
+    os.replace(temporary, path)
+
+
+def _read_json(path):
+    with open(path) as handle:
+        return json.load(handle)
+
+
+class _Source:
+    """The candidate items of SRC: video files, else frame folders."""
+
+    def __init__(self, src, frame_rate):
+        listing = list_videos(src)
+        self.kind = "videos"
+        if not listing.items and os.path.isdir(src):
+            listing = list_frame_folders(src)
+            self.kind = "frame folders"
+        if not listing.items:
+            raise DataError(f"No videos or frame folders in {src}: nothing to prepare.")
+        self.listing = listing
+        self.root = src if os.path.isdir(src) else os.path.dirname(src)
+        self.frame_rate = float(frame_rate)
+
+    def relative(self, item):
+        return os.path.relpath(self.listing.items[item], self.root)
+
+    def frames(self, item):
+        """`(fps, timestamps, iterator of (timestamp, uint8 RGB frame))`; raises `BadFile`."""
+        path = self.listing.items[item]
+        if self.kind == "videos":
+            info = probe_video(path)
+            return info.fps, info.timestamps, iter_video_frames(info)
+        frame_paths = self.listing.frames[item]
+        check_frame_folder(frame_paths)
+        timestamps = frame_timestamps(len(frame_paths), self.frame_rate)
+
+        def stream():
+            for start in range(0, len(frame_paths), CHUNK):
+                images = read_frame_images(frame_paths[start : start + CHUNK])
+                yield from zip(timestamps[start : start + CHUNK], images)
+
+        return self.frame_rate, timestamps, stream()
+
+
+def _resampled(timestamps, fps):
+    """For a target fps: which source frame is on screen at each tick, and the tick times."""
+    ticks = np.round(np.arange(0, timestamps[-1] + TOLERANCE_US, 1e6 / fps)).astype(np.int64)
+    chosen = np.searchsorted(timestamps, ticks + TOLERANCE_US, side="right") - 1
+    return chosen, ticks
+
+
+def _encode(frames, size, image_format, quality):
+    resized = resize_short_side(np.stack(frames), size)
+    if image_format == "jpeg":
+        return [tf.io.encode_jpeg(f, quality=quality).numpy() for f in resized], resized.shape
+    return [tf.io.encode_png(f).numpy() for f in resized], resized.shape
+
+
+def _video_record(source, item, options, label, class_name):
+    """One item as record bytes and its manifest entry; raises `BadFile`."""
+    fps, timestamps, frames = source.frames(item)
+    keep = np.arange(len(timestamps))
+    stored_times = timestamps
+    if options["fps"]:
+        keep, stored_times = _resampled(timestamps, options["fps"])
+        fps = options["fps"]
+    if len(keep) < options["frames"] and options["short_policy"] == "skip":
+        raise BadFile(TOO_SHORT, f"{len(keep)} frames; one clip needs {options['frames']}")
+    # Which stored frames each source frame becomes (with a target fps, a frame may
+    # be stored several times or not at all).
+    uses = {}
+    for position, index in enumerate(keep):
+        uses.setdefault(int(index), []).append(position)
+    encoded = [None] * len(keep)
+    pending, pending_positions = [], []
+    shape = None
+    for index, (_, frame) in enumerate(frames):
+        if index in uses:
+            pending.append(frame)
+            pending_positions.append(uses[index])
+        if len(pending) == CHUNK:
+            shape = _flush(pending, pending_positions, encoded, options)
+            pending, pending_positions = [], []
+        if index >= keep[-1]:
+            break
+    if pending:
+        shape = _flush(pending, pending_positions, encoded, options)
+    if shape is None or any(e is None for e in encoded):
+        raise BadFile("truncated or corrupt", "fewer frames decoded than the file lists")
+    record = video_record_bytes(
+        encoded, stored_times, label=label, class_name=class_name, source=source.relative(item),
+        fps=fps, height=shape[1], width=shape[2], image_format=options["format"],
+    )  # fmt: skip
+    entry = {
+        "source": source.relative(item),
+        "label": label,
+        "frames": len(encoded),
+        "last_timestamp_us": int(stored_times[-1]),
+        "fps": round(float(fps), 4),
+        "height": int(shape[1]),
+        "width": int(shape[2]),
+    }
+    return record, entry
+
+
+def _flush(pending, pending_positions, encoded, options):
+    images, shape = _encode(pending, options["size"], options["format"], options["quality"])
+    for image, positions in zip(images, pending_positions):
+        for position in positions:
+            encoded[position] = image
+    return shape
+
+
+def prepare_shards(
+    src,
+    out,
+    shards=None,
+    frames=16,
+    size=128,
+    image_format="jpeg",
+    *,
+    fps=None,
+    frame_rate=25.0,
+    quality=95,
+    short_policy="skip",
+    strict=False,
+    seed=0,
+    progress=True,
+):
+    """Writes the videos (or frame folders) of `src` as TFRecord shards in `out`.
+
+    Frames are resized so that their short side is `size` (keeping the
+    aspect ratio, so readers can still crop at random) and stored as JPEG or
+    PNG with their timestamps. Videos are spread over the shards in a
+    seeded random order, so every shard mixes all classes. `out` receives
+    the shards, `manifest.json` (options, classes, every video with its
+    shard and frame count, every skipped file with its reason) and
+    `classes.json`.
+
+    Args:
+        src: a folder of videos (one sub-folder per class for labels), a glob
+            pattern, or a root of frame folders.
+        out: the output folder (created).
+        shards: number of shards; default one per 64 videos. Use at least as
+            many shards as training workers.
+        frames: clip length the data is meant for: shorter videos are
+            skipped (or kept when `short_policy` is "loop" or "pad").
+        size: short side of the stored frames.
+        image_format: "jpeg" (small) or "png" (lossless).
+        fps: store frames resampled to this rate (by timestamps); default all
+            frames.
+        frame_rate: frames per second of frame folders (they have no
+            timestamps).
+        quality: JPEG quality.
+        short_policy: "skip", "loop" or "pad".
+        strict: raise `DataError` on the first bad file.
+        seed: seed of the assignment of videos to shards.
+        progress: show a progress bar.
+
+    Returns:
+        The manifest, as a dict.
+
+    Raises:
+        DataError: nothing to prepare, `out` holds shards made with other
+            options, no usable video, or (strict) a bad file.
+
+    Example:
+
+    ```python
+    from keras_vidgan.data.prepare_shards import prepare_shards
+
+    manifest = prepare_shards("UCF-101", "ucf_shards", shards=32, size=80)
+    print(manifest["counts"])
+    ```
+    """
+    import keras
+
+    if image_format not in IMAGE_FORMATS:
+        raise DataError(f"--format must be one of {IMAGE_FORMATS}, got {image_format!r}.")
+    if int(size) < 1 or int(frames) < 1:
+        raise DataError("--size and --frames must be positive integers.")
+    src, out = str(src), str(out)
+    source = _Source(src, frame_rate)
+    count = len(source.listing.items)
+    shards = int(shards or max(1, math.ceil(count / VIDEOS_PER_SHARD)))
+    if shards < 1:
+        raise DataError("--shards must be a positive integer.")
+    shards = min(shards, count)
+    options = {
+        "source_kind": source.kind,
+        "candidates": count,
+        "shards": shards,
+        "frames": int(frames),
+        "size": int(size),
+        "format": image_format,
+        "quality": int(quality),
+        "fps": None if fps is None else float(fps),
+        "frame_rate": float(frame_rate),
+        "short_policy": short_policy,
+        "seed": int(seed),
+    }
+    os.makedirs(out, exist_ok=True)
+    _check_previous(out, options)
+    order = np.random.default_rng(int(seed)).permutation(count)
+    classes = source.listing.classes
+    labels = source.listing.labels
+    report = BadFileReport(source.kind, strict=strict, source=src)
+    bar = keras.utils.Progbar(count, unit_name="video") if progress else None
+    done = 0
+    for shard in range(shards):
+        items = sorted(int(i) for i in order[shard::shards])
+        name = shard_name(shard, shards)
+        final, sidecar = os.path.join(out, name), os.path.join(out, name[: -len(".tfrecord")] + ".json")
+        if os.path.exists(final) and os.path.exists(sidecar):
+            done += len(items)
+            if bar:
+                bar.update(done)
+            continue  # finished by an earlier run
+        entries, skipped = [], []
+        temporary = final + ".tmp"
+        with tf.io.TFRecordWriter(temporary) as writer:
+            for item in items:
+                label = labels[item] if labels is not None else -1
+                class_name = classes[label] if labels is not None else ""
+                try:
+                    record, entry = _video_record(source, item, options, label, class_name)
+                except BadFile as bad:
+                    report.skip(source.listing.items[item], bad)
+                    skipped.append({"source": source.relative(item), "reason": bad.reason,
+                                    "detail": bad.detail})  # fmt: skip
+                else:
+                    writer.write(record)
+                    entries.append({**entry, "shard": name})
+                done += 1
+                if bar:
+                    bar.update(done)
+        _write_json(sidecar + ".partial", {"options": options, "videos": entries,
+                                           "skipped": skipped})  # fmt: skip
+        # The sidecar first, the shard last: a shard under its final name is complete.
+        os.replace(sidecar + ".partial", sidecar)
+        os.replace(temporary, final)
+    manifest = _manifest(out, options, classes, shards)
+    report_skips = manifest["counts"]["skipped"]
+    if manifest["counts"]["written"] == 0:
+        raise DataError(f"No usable {source.kind} in {src}: all {report_skips} were skipped; "
+                        f"see {os.path.join(out, MANIFEST_FILE)}.")  # fmt: skip
+    return manifest
+
+
+def _check_previous(out, options):
+    """Refuses to mix shards of different options; removes partial files of a killed run."""
+    for name in sorted(os.listdir(out)):
+        path = os.path.join(out, name)
+        if name.endswith((".tmp", ".partial")):
+            os.remove(path)
+        elif name.startswith("shard-") and name.endswith(".json"):
+            previous = _read_json(path).get("options")
+            if previous != options:
+                changed = sorted(k for k in options if (previous or {}).get(k) != options[k])
+                raise DataError(
+                    f"{out} already holds shards prepared with other options "
+                    f"({', '.join(changed) or 'unknown'} differ); use a new output folder "
+                    "or delete that one."
+                )
+        elif name.startswith("shard-") and name.endswith(".tfrecord"):
+            continue
+
+
+def _manifest(out, options, classes, shards):
+    videos, skipped, shard_list = [], [], []
+    for shard in range(shards):
+        name = shard_name(shard, shards)
+        sidecar = _read_json(os.path.join(out, name[: -len(".tfrecord")] + ".json"))
+        videos += sidecar["videos"]
+        skipped += sidecar["skipped"]
+        shard_list.append({"file": name, "videos": len(sidecar["videos"])})
+    by_reason = {}
+    for entry in skipped:
+        by_reason[entry["reason"]] = by_reason.get(entry["reason"], 0) + 1
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "options": options,
+        "image_format": options["format"],
+        "frames": options["frames"],
+        "size": options["size"],
+        "classes": list(classes),
+        "shards": shard_list,
+        "counts": {
+            "candidates": options["candidates"],
+            "written": len(videos),
+            "skipped": len(skipped),
+            "skipped_by_reason": by_reason,
+        },
+        "videos": sorted(videos, key=lambda v: v["source"]),
+        "skipped": sorted(skipped, key=lambda v: v["source"]),
+    }
+    _write_json(os.path.join(out, MANIFEST_FILE), manifest)
+    if classes:
+        save_class_mapping(out, classes)
+    return manifest
+
+
+def read_manifest(folder):
+    """The manifest of a prepared folder, or None when it has none."""
+    path = os.path.join(str(folder), MANIFEST_FILE)
+    if not os.path.exists(path):
+        return None
+    try:
+        return _read_json(path)
+    except (OSError, ValueError) as error:
+        raise DataError(f"Cannot read {path} ({error}); run prepare again.") from None

@@ -1,0 +1,154 @@
+"""Finding the user's videos and frame folders on disk, with class labels from sub-folders.
+
+Layouts (UCF-101 style): `ROOT/<class>/<video>.mp4` or `ROOT/<video>.mp4`
+for video files, `ROOT/<class>/<video>/<frame>.jpg` or
+`ROOT/<video>/<frame>.jpg` for frame folders. The class of an item is the
+first sub-folder of ROOT on its path; class indices follow the sorted class
+names, so the mapping does not depend on which files turn out bad. For a
+glob pattern the class is the name of each file's parent folder.
+"""
+
+import dataclasses
+import glob
+import os
+import re
+
+from keras_vidgan.data.data_error import DataError
+from keras_vidgan.data.video_reader import VIDEO_EXTENSIONS
+
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
+GLOB_CHARACTERS = "*?["
+
+
+@dataclasses.dataclass
+class SourceListing:
+    """The items found under a path.
+
+    Attributes:
+        root: the folder (or pattern) that was searched.
+        items: sorted paths: video files, or frame folders.
+        frames: for frame folders, each folder's frame files in natural order.
+        classes: sorted class names ([] when items are not in class folders).
+        labels: each item's class index, or None without classes.
+        ignored: how many files were passed over for their extension.
+    """
+
+    root: str
+    items: list
+    classes: list
+    labels: list | None
+    frames: list | None = None
+    ignored: int = 0
+
+
+def natural_sort_key(text):
+    """Sorts "frame2.png" before "frame10.png": digit runs compare as numbers."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+            for part in re.split(r"(\d+)", str(text)) if part]  # fmt: skip
+
+
+def is_glob(path):
+    return any(character in str(path) for character in GLOB_CHARACTERS)
+
+
+def _has_extension(name, extensions):
+    return os.path.splitext(name)[1].lower() in extensions
+
+
+def _labels_for(root, items, by_parent):
+    """Classes and labels from folder names; no classes when any item lacks one."""
+    if by_parent:
+        names = [os.path.basename(os.path.dirname(item)) for item in items]
+    else:
+        names = []
+        for item in items:
+            parts = os.path.relpath(item, root).split(os.sep)
+            names.append(parts[0] if len(parts) > 1 else None)
+    if not items or any(name is None for name in names):
+        return [], None
+    classes = sorted(set(names))
+    index = {name: i for i, name in enumerate(classes)}
+    return classes, [index[name] for name in names]
+
+
+def list_videos(path):
+    """Video files in a folder (recursively), matching a glob pattern, or one file.
+
+    Args:
+        path: a folder, a glob pattern such as "clips/*/*.mp4", or a file.
+
+    Returns:
+        A `SourceListing` (it may hold no items).
+
+    Raises:
+        DataError: when the path does not exist.
+
+    Example:
+
+    ```python
+    listing = list_videos("UCF-101")
+    print(len(listing.items), listing.classes[:3])
+    ```
+    """
+    path = str(path)
+    if is_glob(path):
+        matches = sorted(glob.glob(path, recursive=True), key=natural_sort_key)
+        items = [m for m in matches if os.path.isfile(m) and _has_extension(m, VIDEO_EXTENSIONS)]
+        ignored = sum(1 for m in matches if os.path.isfile(m)) - len(items)
+        classes, labels = _labels_for(path, items, by_parent=True)
+        return SourceListing(path, items, classes, labels, ignored=ignored)
+    if os.path.isfile(path):
+        return SourceListing(path, [path], [], None)
+    if not os.path.isdir(path):
+        raise DataError(f"{path} does not exist: give a folder of videos, a glob pattern, "
+                        "a frame-folder root or TFRecord shards.")  # fmt: skip
+    items, ignored = [], 0
+    for folder, subfolders, files in os.walk(path, followlinks=True):
+        subfolders.sort(key=natural_sort_key)
+        for name in files:
+            if name.startswith("."):
+                continue  # hidden files such as .DS_Store
+            if _has_extension(name, VIDEO_EXTENSIONS):
+                items.append(os.path.join(folder, name))
+            else:
+                ignored += 1
+    items.sort(key=natural_sort_key)
+    classes, labels = _labels_for(path, items, by_parent=False)
+    return SourceListing(path, items, classes, labels, ignored=ignored)
+
+
+def list_frame_folders(path):
+    """Folders of JPEG/PNG frames under `path` (each one video), frames in natural order.
+
+    A folder counts when it directly holds image files. Zero-byte frames are
+    kept here and reported by the reader.
+
+    Args:
+        path: the root folder.
+
+    Returns:
+        A `SourceListing` whose `frames` lists each folder's frame files.
+
+    Example:
+
+    ```python
+    listing = list_frame_folders("frames")
+    print(listing.items[0], listing.frames[0][:2])
+    ```
+    """
+    path = str(path)
+    if not os.path.isdir(path):
+        raise DataError(f"{path} is not a folder: frame folders live in one root folder.")
+    items, frames = [], []
+    for folder, subfolders, files in os.walk(path, followlinks=True):
+        subfolders.sort(key=natural_sort_key)
+        images = [name for name in files
+                  if not name.startswith(".") and _has_extension(name, IMAGE_EXTENSIONS)]  # fmt: skip
+        if images and os.path.abspath(folder) != os.path.abspath(path):
+            items.append(folder)
+            frames.append([os.path.join(folder, n) for n in sorted(images, key=natural_sort_key)])
+    order = sorted(range(len(items)), key=lambda i: natural_sort_key(items[i]))
+    items = [items[i] for i in order]
+    frames = [frames[i] for i in order]
+    classes, labels = _labels_for(path, items, by_parent=False)
+    return SourceListing(path, items, classes, labels, frames=frames)

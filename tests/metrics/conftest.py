@@ -31,3 +31,9 @@ def tiny_feature_model(size=224, dim=8, seed=0):
 @pytest.fixture
 def tiny_model():
     return tiny_feature_model()
+
+
+@pytest.fixture
+def make_tiny_model():
+    """The factory itself, for tests that need several tiny models."""
+    return tiny_feature_model

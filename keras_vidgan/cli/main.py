@@ -19,6 +19,7 @@ COMMANDS = {
     "sample": ("keras_vidgan.cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
     "export": ("keras_vidgan.cli.export_command", "export a generator as a TF Serving SavedModel"),
     "evaluate": ("keras_vidgan.cli.evaluate_command", "FVD and KVD of a generator, with protocol"),
+    "prepare": ("keras_vidgan.cli.prepare_command", "convert videos into TFRecord shards"),
 }
 
 

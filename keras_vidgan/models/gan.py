@@ -12,6 +12,12 @@ class GAN(keras.Model):
     discriminator learns to tell real clips (target 1) from generated ones
     (target 0), the generator learns to make the discriminator say 1.
 
+    It logs `d_loss`, `g_loss`, `real_probability` and `fake_probability`
+    (the discriminator's mean probability that real, resp. generated, clips
+    are real), and `loss`, their sum `d_loss + g_loss`. That sum is not an
+    objective anyone minimises; it is there so that callbacks that watch
+    `loss`, such as `keras.callbacks.TerminateOnNaN`, see a diverged run.
+
     Noise is drawn with stateless random numbers from `(seed, step)` for the
     whole global batch, and each replica takes its own slice. Training is
     therefore reproducible, resumes exactly from a checkpoint, and does not
@@ -53,7 +59,7 @@ class GAN(keras.Model):
     ).batch(8, drop_remainder=True)
     history = gan.fit(clips, epochs=1, verbose=0)
     print(sorted(history.history))
-    # ['d_loss', 'fake_probability', 'g_loss', 'real_probability']
+    # ['d_loss', 'fake_probability', 'g_loss', 'loss', 'real_probability']
     ```
     """
 
@@ -75,6 +81,7 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
+        self.loss_tracker = keras.metrics.Mean(name="loss")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.real_probability_tracker = keras.metrics.Mean(name="real_probability")
@@ -155,6 +162,7 @@ class GAN(keras.Model):
     @property
     def metrics(self):
         return [
+            self.loss_tracker,
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.real_probability_tracker,
@@ -206,6 +214,7 @@ class GAN(keras.Model):
 
         # Trackers take per-example values: Keras sums their totals and counts over
         # replicas, so the logs show global means whatever the number of replicas.
+        self.loss_tracker.update_state(d_per_example + g_per_example)
         self.d_loss_tracker.update_state(d_per_example)
         self.g_loss_tracker.update_state(g_per_example)
         self.real_probability_tracker.update_state(tf.sigmoid(real_logits))

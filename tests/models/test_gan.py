@@ -79,7 +79,13 @@ def test_fit_accepts_clips_and_clip_label_pairs():
     labels = np.zeros(8, np.int32)
     gan = tiny_gan()
     history = gan.fit(batches(clips, 4), epochs=1, verbose=0)
-    assert set(history.history) == {"d_loss", "g_loss", "real_probability", "fake_probability"}
+    assert set(history.history) == {
+        "loss",
+        "d_loss",
+        "g_loss",
+        "real_probability",
+        "fake_probability",
+    }
     pairs = tf.data.Dataset.from_tensor_slices((clips, labels)).batch(4)
     history = gan.fit(pairs, epochs=1, verbose=0)
     assert np.isfinite(history.history["g_loss"][0])

@@ -93,8 +93,7 @@ def _open(path):
     stream = container.streams.video[0]
     if stream.codec_context is None:
         container.close()
-        tag = getattr(stream, "codec_tag", "") or "unknown"
-        raise BadFile(UNSUPPORTED_CODEC, f"no decoder for codec tag {tag!r}")
+        raise BadFile(UNSUPPORTED_CODEC, "this FFmpeg build has no decoder for its video codec")
     return container, stream
 
 

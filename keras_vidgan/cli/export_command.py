@@ -35,18 +35,19 @@ def add_arguments(parser):
 def run(args):
     import os
 
-    from keras_vidgan.export import export_saved_model, read_export_metadata
+    from keras_vidgan.cli.sample_command import check_model_path
 
-    if not os.path.exists(args.model):
-        raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
+    check_model_path(args.model, accepted="a run directory or a .keras file")
     if os.path.exists(args.export_base) and not os.path.isdir(args.export_base):
         raise UserError(f"{args.export_base} is a file; EXPORT_BASE must be a directory.")
+
+    from keras_vidgan.export import export_saved_model, read_export_metadata
     try:
         export_dir = export_saved_model(args.model, args.export_base, version=args.version,
                                         overwrite=args.overwrite, fps=args.fps)
     except FileExistsError as error:
         raise UserError(
-            f"{error.filename} already exists; pass --overwrite to replace it, or another "
+            f"{error.export_dir} already exists; pass --overwrite to replace it, or another "
             "--version."
         ) from None
     except (FileNotFoundError, ValueError) as error:

@@ -170,12 +170,28 @@ def _write(path, clip, file_format, fps):
         raise
 
 
-def _open(model_path):
-    from keras_vidgan.export.video_source import open_video_source
+def check_model_path(model_path, accepted="a run directory, a .keras file or an export directory"):
+    """Raises `UserError` for a missing path or a file that cannot be a `.keras` archive.
+
+    Runs before anything imports TensorFlow, so a typo fails in a blink.
+
+    Args:
+        model_path: the MODEL argument.
+        accepted: what the command accepts, for the message.
+    """
+    import zipfile
 
     if not os.path.exists(model_path):
-        raise UserError(f"{model_path} does not exist; pass a run directory, a .keras file "
-                        "or an export directory.")
+        raise UserError(f"{model_path} does not exist; pass {accepted}.")
+    if os.path.isfile(model_path) and not zipfile.is_zipfile(model_path):
+        raise UserError(f"{model_path} is not a .keras archive (not a zip file); pass "
+                        f"{accepted}.")
+
+
+def _open(model_path):
+    check_model_path(model_path)
+    from keras_vidgan.export.video_source import open_video_source
+
     if os.path.isdir(model_path):
         from keras_vidgan.export import resolve_export_dir
         from keras_vidgan.training.run_directory import latest_checkpoint

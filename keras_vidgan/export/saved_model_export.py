@@ -35,6 +35,7 @@ import tempfile
 import keras
 import tensorflow as tf
 
+from keras_vidgan.export.pixels import video_to_uint8
 from keras_vidgan.export.seeds import SEED_STREAM, noise_from_seeds
 from keras_vidgan.version import __version__
 
@@ -108,7 +109,7 @@ def export_saved_model(model, export_base, version=None, overwrite=False, fps=No
             f"{final_dir} already exists; pass overwrite=True (--overwrite) to replace "
             "it, or another version."
         )
-        error.filename = final_dir
+        error.export_dir = final_dir
         raise error
 
     # Same filesystem as the target, so the final rename is atomic; the leading
@@ -209,11 +210,11 @@ def build_export_archive(generator, spec, metadata):
 
         def serving_default(noise):
             noise = check_noise(noise, latent_dim)
-            return {"video": to_uint8(generator(noise, training=False))}
+            return {"video": video_to_uint8(generator(noise, training=False))}
 
         def generate_from_seed(seed):
-            return {"video": to_uint8(generator(noise_from_seeds(seed, latent_dim),
-                                                training=False))}
+            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
+            return {"video": video_to_uint8(generator(noise, training=False))}
 
         archive.add_endpoint("serving_default", serving_default, [noise_spec])
         archive.add_endpoint("generate_from_seed", generate_from_seed, [seed_spec])
@@ -222,12 +223,12 @@ def build_export_archive(generator, spec, metadata):
         def generate_conditional(noise, labels):
             noise = check_noise(noise, latent_dim)
             labels = check_labels(labels, num_classes, tf.shape(noise)[0])
-            return {"video": to_uint8(generator([noise, labels], training=False))}
+            return {"video": video_to_uint8(generator([noise, labels], training=False))}
 
         def generate_from_seed(seed, labels):
             labels = check_labels(labels, num_classes, tf.shape(seed)[0])
-            noise = noise_from_seeds(seed, latent_dim)
-            return {"video": to_uint8(generator([noise, labels], training=False))}
+            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
+            return {"video": video_to_uint8(generator([noise, labels], training=False))}
 
         archive.add_endpoint("serving_default", generate_conditional,
                              [noise_spec, labels_spec])
@@ -257,7 +258,7 @@ def build_export_archive(generator, spec, metadata):
 
 
 def check_noise(noise, latent_dim):
-    """Fails in the graph, with a message a client can act on, unless noise is `[B, latent_dim]`.
+    """Fails in the graph with a message a client can act on unless noise is `[B > 0, latent_dim]`.
 
     Returns the noise with its static shape set to `[None, latent_dim]`.
     """
@@ -267,7 +268,11 @@ def check_noise(noise, latent_dim):
         message=f"keras_vidgan: `noise` must have shape [batch, {latent_dim}] "
         f"(latent_dim={latent_dim}); got another last dimension",
     )
-    with tf.control_dependencies([size_check]):
+    # An empty batch would fail deep inside batch normalization with a shape error.
+    batch_check = tf.debugging.assert_positive(
+        tf.shape(noise)[0], message="keras_vidgan: `noise` must hold at least one vector"
+    )
+    with tf.control_dependencies([size_check, batch_check]):
         noise = tf.debugging.check_numerics(
             noise, "keras_vidgan: `noise` must be finite; it contains NaN or Inf"
         )
@@ -294,15 +299,6 @@ def check_labels(labels, num_classes, batch_size):
     ]
     with tf.control_dependencies(checks):
         return tf.identity(labels)
-
-
-def to_uint8(video):
-    """Clips in [-1, 1] to uint8 in [0, 255], exactly as `keras_vidgan.utils.video_files.to_uint8`.
-
-    Both round half to even, so an export and in-process sampling write identical bytes.
-    """
-    video = tf.cast(video, tf.float32)
-    return tf.cast(tf.clip_by_value(tf.round((video + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
 
 
 def next_version(export_base):
@@ -428,7 +424,7 @@ def _metadata(spec, fps, generator, run_config, source):
             "noise[i] = tf.random.stateless_normal([latent_dim], "
             f"seed=[seed[i], {SEED_STREAM}]), float32"
         ),
-        "pixel_mapping": "uint8 = clip(round_half_to_even((x + 1) * 127.5), 0, 255)",
+        "pixel_mapping": "uint8 = clip(round_half_to_even((float64(x) + 1) * 127.5), 0, 255)",
         "generator_class": keras.saving.get_registered_name(type(generator)),
         "generator_config": _jsonable(generator.get_config()),
         "run_config": {k: v for k, v in run_config.items() if k not in PRIVATE_RUN_KEYS},

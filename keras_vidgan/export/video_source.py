@@ -11,6 +11,7 @@ import os
 
 import numpy as np
 
+from keras_vidgan.export.pixels import video_to_uint8_numpy
 from keras_vidgan.export.saved_model_export import (
     DEFAULT_FPS,
     FORMAT_NAME,
@@ -94,8 +95,6 @@ class KerasVideoSource(VideoSource):
         self.description = description
 
     def generate(self, noise, labels=None):
-        from keras_vidgan.utils.video_files import to_uint8
-
         noise = np.asarray(noise, np.float32)
         if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
             raise ValueError(
@@ -103,10 +102,10 @@ class KerasVideoSource(VideoSource):
             )
         labels = self._check_labels(labels, len(noise))
         inputs = noise if labels is None else [noise, labels]
-        # A direct call, not predict(): the same eager kernels as the export's
-        # graph, and no tf.function retracing for each batch size.
+        # A direct call, not predict(): no tf.function retracing for each batch
+        # size, and the same float32 output as the export's graph (checked in tests).
         video = self.generator(inputs, training=False)
-        return to_uint8(np.asarray(video, np.float32))
+        return video_to_uint8_numpy(np.asarray(video))
 
 
 class SavedModelVideoSource(VideoSource):

@@ -26,8 +26,7 @@ def test_export_run_directory_then_refuse_then_overwrite(run_dir, tmp_path, caps
 
     assert main(["export", run_dir, base, "--version", "1", "--fps", "4", "--overwrite"]) == 0
     assert read_export_metadata(base)["fps"] == 4
-    assert main(["export", run_dir, base]) == 0  # next free version
-    assert sorted(os.listdir(base)) == ["1", "2"]
+    assert sorted(os.listdir(base)) == ["1"]
 
 
 def test_export_keras_file(gan_file, tmp_path, capsys):

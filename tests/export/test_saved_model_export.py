@@ -64,11 +64,12 @@ def test_metadata_file_and_signature_agree(export_dir, loaded_export):
 
 def test_versions_count_up_and_resolve_to_newest(gan, tmp_path):
     base = str(tmp_path / "model")
-    first = export_saved_model(gan, base)
-    second = export_saved_model(gan, base)
-    assert (os.path.basename(first), os.path.basename(second)) == ("1", "2")
-    assert export_saved_model(gan, base, version=10).endswith("10")
+    assert saved_model_export.next_version(base) == 1
+    assert export_saved_model(gan, base, version=9) == os.path.join(base, "9")
+    os.makedirs(os.path.join(base, "10-not-a-version"))
+    assert export_saved_model(gan, base) == os.path.join(base, "10")
     assert resolve_export_dir(base) == os.path.join(base, "10")
+    assert resolve_export_dir(os.path.join(base, "9")) == os.path.join(base, "9")
     assert resolve_export_dir(str(tmp_path)) is None
 
 

@@ -1,5 +1,6 @@
 """The export as a serving stack sees it: `saved_model_cli`, and a process without keras_vidgan."""
 
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,17 @@ def test_fresh_process_without_keras_vidgan_reproduces_exactly(
     np.testing.assert_array_equal(outputs["video"], reference(test_noise))
     np.testing.assert_array_equal(outputs["seeded"], reference(noise_from_seeds(seeds, 8).numpy()))
     assert int(outputs["fps"]) == 12
+
+
+def test_example_script_runs_end_to_end(gan_file, tmp_path):
+    example = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
+                           "export_and_serve.py")
+    result = subprocess.run(
+        [sys.executable, example, "--model", gan_file, "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=180, env=clean_env(),
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "seeds and noise give the same videos" in result.stdout
+    body = json.loads((tmp_path / "request_seed.json").read_text())
+    assert body == {"signature_name": "generate_from_seed", "inputs": {"seed": [0, 1]}}
+    assert (tmp_path / "served_1.gif").stat().st_size > 0

@@ -9,6 +9,18 @@ shard written at the training size reproduces direct decoding exactly.
 import tensorflow as tf
 
 
+def short_side_shape(height, width, size):
+    """`(new_height, new_width)` in plain Python, rounding exactly as `resized_shape` does.
+
+    Readers that decode in Python resize while converting frames (PyAV's
+    swscale, Pillow), which is much cheaper than resizing full frames in
+    TensorFlow; they use this to land on the shape the graph expects.
+    """
+    scale = float(size) / min(height, width)
+    # round() rounds half to even, like tf.round.
+    return max(int(round(height * scale)), size), max(int(round(width * scale)), size)
+
+
 def resized_shape(height, width, size):
     """`(new_height, new_width)`: the short side becomes `size`, the aspect ratio is kept."""
     height = tf.cast(height, tf.float64)

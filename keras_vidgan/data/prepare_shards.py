@@ -63,19 +63,20 @@ class _Source:
     def relative(self, item):
         return os.path.relpath(self.listing.items[item], self.root)
 
-    def frames(self, item):
-        """`(fps, timestamps, iterator of (timestamp, uint8 RGB frame))`; raises `BadFile`."""
+    def frames(self, item, size):
+        """`(fps, timestamps, iterator of (timestamp, uint8 RGB frame))`, frames scaled to
+        short side `size` exactly as the direct readers scale them; raises `BadFile`."""
         path = self.listing.items[item]
         if self.kind == "videos":
             info = probe_video(path)
-            return info.fps, info.timestamps, iter_video_frames(info)
+            return info.fps, info.timestamps, iter_video_frames(info, size=size)
         frame_paths = self.listing.frames[item]
         check_frame_folder(frame_paths)
         timestamps = frame_timestamps(len(frame_paths), self.frame_rate)
 
         def stream():
             for start in range(0, len(frame_paths), CHUNK):
-                images = read_frame_images(frame_paths[start : start + CHUNK])
+                images = read_frame_images(frame_paths[start : start + CHUNK], size=size)
                 yield from zip(timestamps[start : start + CHUNK], images)
 
         return self.frame_rate, timestamps, stream()
@@ -97,7 +98,7 @@ def _encode(frames, size, image_format, quality):
 
 def _video_record(source, item, options, label, class_name):
     """One item as record bytes and its manifest entry; raises `BadFile`."""
-    fps, timestamps, frames = source.frames(item)
+    fps, timestamps, frames = source.frames(item, options["size"])
     keep = np.arange(len(timestamps))
     stored_times = timestamps
     if options["fps"]:

@@ -145,7 +145,7 @@ def video_files(
     def read_clip(item, clip_index, clips, random_value):
         info = infos[item]
         indices = sampler.clip_indices(info.timestamps, clip_index, clips, random_value)
-        return read_video_frames(info, indices)
+        return read_video_frames(info, indices, size=size)
 
     dataset = python_clip_dataset(
         read_clip,

@@ -14,6 +14,7 @@ import os
 
 import numpy as np
 
+from keras_vidgan.data.clip_geometry import short_side_shape
 from keras_vidgan.data.bad_file_report import (
     EMPTY,
     NOT_A_VIDEO,
@@ -193,7 +194,18 @@ def _check_duration(container, stream, timestamps, time_base):
         )
 
 
-def read_video_frames(info, indices):
+def _to_rgb(frame, shape):
+    """A decoded frame as uint8 RGB, scaled to `shape` (height, width) by swscale if given."""
+    if shape is None or (frame.height, frame.width) == tuple(shape):
+        return frame.to_ndarray(format="rgb24")
+    # Scaling during the colour conversion costs about nothing; bilinear swscale widens
+    # its filter when shrinking, so it does not alias.
+    scaled = frame.reformat(width=shape[1], height=shape[0], format="rgb24",
+                            interpolation="BILINEAR")  # fmt: skip
+    return scaled.to_ndarray()
+
+
+def read_video_frames(info, indices, size=None):
     """Decodes the frames at `indices` (into `info.timestamps`) as uint8 RGB.
 
     Indices may repeat and come in any order (looped or padded clips). Only
@@ -203,6 +215,8 @@ def read_video_frames(info, indices):
     Args:
         info: the file's `VideoInfo` from `probe_video`.
         indices: int sequence of frame indices.
+        size: if given, frames are scaled so that their short side is `size`
+            (aspect ratio kept) while they are converted.
 
     Returns:
         uint8 array `[len(indices), height, width, 3]`.
@@ -215,9 +229,10 @@ def read_video_frames(info, indices):
     indices = np.asarray(indices, np.int64)
     wanted = np.unique(indices)
     try:
-        frames = _decode_wanted(info, wanted, seek=info.pts is not None and wanted[0] > 0)
+        shape = None if size is None else short_side_shape(info.height, info.width, size)
+        frames = _decode_wanted(info, wanted, shape, seek=info.pts is not None and wanted[0] > 0)
         if frames is None:  # the seek overshot: read from the start instead
-            frames = _decode_wanted(info, wanted, seek=False)
+            frames = _decode_wanted(info, wanted, shape, seek=False)
     except (av.FFmpegError, ValueError, OSError) as error:
         raise BadFile(TRUNCATED, f"decoding failed ({error})") from None
     missing = [int(i) for i in wanted if int(i) not in frames]
@@ -226,7 +241,7 @@ def read_video_frames(info, indices):
     return np.stack([frames[int(i)] for i in indices])
 
 
-def _decode_wanted(info, wanted, seek):
+def _decode_wanted(info, wanted, shape, seek):
     container, stream = _open(info.path)
     last_wanted = int(wanted[-1])
     wanted_set = set(int(i) for i in wanted)
@@ -248,20 +263,23 @@ def _decode_wanted(info, wanted, seek):
                 index = position
             position += 1
             if index in wanted_set and index not in frames:
-                frames[index] = frame.to_ndarray(format="rgb24")
+                frames[index] = _to_rgb(frame, shape)
             if index >= last_wanted and len(frames) == len(wanted_set):
                 break
     return frames
 
 
-def iter_video_frames(info):
+def iter_video_frames(info, size=None):
     """Yields `(timestamp_us, uint8 RGB frame)` for every frame, in display order.
+
+    With `size`, frames are scaled as in `read_video_frames`.
 
     Raises:
         BadFile: when decoding fails part-way.
     """
     import av
 
+    shape = None if size is None else short_side_shape(info.height, info.width, size)
     container, stream = _open(info.path)
     with container:
         index_of_pts = (
@@ -278,6 +296,6 @@ def iter_video_frames(info):
                     index = position
                 position += 1
                 if index < len(info.timestamps):
-                    yield int(info.timestamps[index]), frame.to_ndarray(format="rgb24")
+                    yield int(info.timestamps[index]), _to_rgb(frame, shape)
         except (av.FFmpegError, ValueError) as error:
             raise BadFile(TRUNCATED, f"decoding failed ({error})") from None

@@ -56,8 +56,13 @@ def run(args):
     print(f"Exported {args.model} to {export_dir}: clips of {info['frames']} frames, "
           f"{info['height']}x{info['width']}x{info['channels']}, {info['fps']} fps, "
           f"latent_dim {info['latent_dim']}.")
-    print("Signatures: serving_default (noise float32 [B, latent_dim] -> video uint8 "
-          "[B, T, H, W, C]), generate_from_seed (seed int64 [B] -> video), metadata.")
+    if info["num_classes"] is None:
+        print("Signatures: serving_default (noise float32 [B, latent_dim] -> video uint8 "
+              "[B, T, H, W, C]), generate_from_seed (seed int64 [B] -> video), metadata.")
+    else:
+        print(f"Signatures: serving_default = generate_conditional (noise float32 [B, latent_dim]"
+              f", labels int32 [B] in [0, {info['num_classes']}) -> video uint8 [B, T, H, W, C]), "
+              "generate_from_seed (seed int64 [B], labels -> video), metadata.")
     if args.onnx:
         from keras_vidgan.export.onnx_export import export_onnx
 

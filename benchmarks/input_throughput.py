@@ -46,7 +46,7 @@ def scene(index, video, rng_texture):
         128 + 60 * np.sin((x + shift) / 23.0 + video),
         128 + 60 * np.cos((y + shift) / 31.0),
         128 + 40 * np.sin((x + y) / 17.0),
-    ], axis=-1)  # fmt: skip
+    ], axis=-1)
     frame = base + rng_texture[:, (np.arange(WIDTH) + shift) % WIDTH]
     for k, colour in enumerate([(255, 40, 40), (40, 255, 40), (40, 40, 255)]):
         cx = (40 + 70 * k + (3 + k) * index + 11 * video) % WIDTH
@@ -86,7 +86,7 @@ def prepare(videos, out, image_format):
     from keras_vidgan.data import prepare_shards
 
     return prepare_shards(videos, out, shards=4, frames=CLIP["frames"], size=CLIP["size"],
-                          image_format=image_format, progress=False)  # fmt: skip
+                          image_format=image_format, progress=False)
 
 
 def scaled_copies(root, videos, frames, shards, scale):
@@ -163,14 +163,14 @@ def measure_training(steps):
 
     warmup = 2
     gan.fit(tf.data.Dataset.from_tensors(batch).repeat(), steps_per_epoch=steps + warmup,
-            epochs=1, verbose=0, callbacks=[Timer()])  # fmt: skip
+            epochs=1, verbose=0, callbacks=[Timer()])
     step = float(np.median(np.diff(times[warmup - 1 :])))
     return {
         "clips_per_s": args.batch_size / step,
         "step_s": step,
         "config": {k: getattr(args, k) for k in ("frames", "size", "channels", "width",
                                                  "batch_size", "latent_dim", "upsampling")},
-    }  # fmt: skip
+    }
 
 
 def peak_rss_mb():
@@ -212,11 +212,11 @@ def main():
         for image_format, folder in shards.items():
             prepare(videos, folder, image_format)
         print(f"made {args.videos} videos of {args.length} frames at {WIDTH}x{HEIGHT} and their "
-              f"frame folders and shards in {time.time() - started:.0f} s")  # fmt: skip
+              f"frame folders and shards in {time.time() - started:.0f} s")
         big = scaled_copies(root, videos, frames, shards, args.scale)
         training = child("--measure-training", str(args.steps))
         print(f"training step, default `keras-vidgan train` config {training['config']}: "
-              f"{training['step_s']:.2f} s/step = {training['clips_per_s']:.1f} clips/s")  # fmt: skip
+              f"{training['step_s']:.2f} s/step = {training['clips_per_s']:.1f} clips/s")
         readers = [
             ("video files (PyAV)", videos, big["videos"]),
             ("frame folders (JPEG)", frames, big["frames"]),
@@ -224,15 +224,15 @@ def main():
             ("TFRecord-PNG", shards["png"], big["tfrecord_png"]),
         ]
         print(f"\n{'reader':<22}{'clips/s':>9}{'x training':>12}{'peak MB':>10}"
-              f"{f'peak MB x{args.scale}':>15}")  # fmt: skip
+              f"{f'peak MB x{args.scale}':>15}")
         for name, path, big_path in readers:
             small = child("--measure", path, str(args.clips))
             large = child("--measure", big_path, str(args.clips))
             ratio = small["clips_per_s"] / training["clips_per_s"]
             print(f"{name:<22}{small['clips_per_s']:>9.1f}{ratio:>11.1f}x"
-                  f"{small['peak_rss_mb']:>10.0f}{large['peak_rss_mb']:>15.0f}", flush=True)  # fmt: skip
+                  f"{small['peak_rss_mb']:>10.0f}{large['peak_rss_mb']:>15.0f}", flush=True)
         print(f"\n16x64x64x3 training clips from {WIDTH}x{HEIGHT} sources, {os.cpu_count()} CPU "
-              f"cores, load average {os.getloadavg()[0]:.1f} at the end.")  # fmt: skip
+              f"cores, load average {os.getloadavg()[0]:.1f} at the end.")
     finally:
         if not args.workdir:
             shutil.rmtree(root, ignore_errors=True)

@@ -34,30 +34,30 @@ def positive_float(text):
 def add_arguments(parser):
     parser.add_argument("src", metavar="SRC",
                         help="a folder of videos (one sub-folder per class for labels), a glob "
-                             "of videos, or a root of frame folders")  # fmt: skip
+                             "of videos, or a root of frame folders")
     parser.add_argument("out", metavar="OUT", help="output folder for the shards and manifest.json")
     parser.add_argument("--shards", type=positive_int, default=None,
                         help="number of shards (default: one per 64 videos); use at least as "
-                             "many as training workers")  # fmt: skip
+                             "many as training workers")
     parser.add_argument("--frames", type=positive_int, default=16,
                         help="clip length the data is for: shorter videos are skipped "
-                             "(default: %(default)s)")  # fmt: skip
+                             "(default: %(default)s)")
     parser.add_argument("--size", type=positive_int, default=128,
                         help="short side of the stored frames, aspect ratio kept; train at this "
-                             "size or smaller (default: %(default)s)")  # fmt: skip
+                             "size or smaller (default: %(default)s)")
     parser.add_argument("--format", choices=["jpeg", "png"], default="jpeg",
                         help="frame encoding: jpeg (small) or png (lossless) "
-                             "(default: %(default)s)")  # fmt: skip
+                             "(default: %(default)s)")
     parser.add_argument("--quality", type=positive_int, default=95,
                         help="JPEG quality (default: %(default)s)")
     parser.add_argument("--fps", type=positive_float, default=None,
                         help="store frames resampled to this frame rate by their timestamps "
-                             "(default: every frame)")  # fmt: skip
+                             "(default: every frame)")
     parser.add_argument("--frame-rate", type=positive_float, default=25.0,
                         help="frames per second of frame folders (default: %(default)s)")
     parser.add_argument("--short-policy", choices=["skip", "loop", "pad"], default="skip",
                         help="videos shorter than --frames: skip them, or keep them for readers "
-                             "that loop or pad (default: %(default)s)")  # fmt: skip
+                             "that loop or pad (default: %(default)s)")
     parser.add_argument("--strict", action="store_true",
                         help="stop at the first bad file instead of skipping it")
     parser.add_argument("--seed", type=int, default=0,

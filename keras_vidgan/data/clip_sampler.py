@@ -59,7 +59,9 @@ class ClipSampler:
         if fps is not None and not float(fps) > 0:
             raise ValueError(f"`fps` must be a positive number, got {fps!r}.")
         if short_policy not in SHORT_POLICIES:
-            raise ValueError(f"`short_policy` must be one of {SHORT_POLICIES}, got {short_policy!r}.")
+            raise ValueError(
+                f"`short_policy` must be one of {SHORT_POLICIES}, got {short_policy!r}."
+            )
         self.frames = int(frames)
         self.stride = int(stride)
         self.fps = None if fps is None else float(fps)
@@ -197,7 +199,10 @@ class ClipSampler:
         if self.short_policy == "skip":
             return regular
         if self.fps is None:
-            short = offsets % count if self.short_policy == "loop" else tf.minimum(offsets, count - 1)
+            if self.short_policy == "loop":
+                short = offsets % count
+            else:
+                short = tf.minimum(offsets, count - 1)
         else:
             times = offsets
             if self.short_policy == "loop":

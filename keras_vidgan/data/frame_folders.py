@@ -50,7 +50,7 @@ def read_frame_images(frame_paths, size=None):
                 original = image.size
                 if first_size is not None and original != first_size:
                     raise BadFile(TRUNCATED, f"frame size {original} differs from {first_size}",
-                                  path=frame_path)  # fmt: skip
+                                  path=frame_path)
                 first_size = original
                 shape = None
                 if size is not None:
@@ -125,7 +125,7 @@ def frame_folders(
         raise DataError(f"No frame folders (folders of .jpg/.png frames) under {path}.")
     if with_labels and not listing.classes:
         raise DataError(f"Labels need one sub-folder per class under {path}, holding the frame "
-                        "folders.")  # fmt: skip
+                        "folders.")
     report = BadFileReport("frame folders", strict=strict, source=path)
     usable = []
     for i, (folder, frame_paths) in enumerate(zip(listing.items, listing.frames)):
@@ -140,7 +140,7 @@ def frame_folders(
     report.log_summary(total=len(listing.items))
     if not usable:
         raise DataError(f"No usable frame folders under {path}: "
-                        f"{report.summary(len(listing.items))}. See the warnings above.")  # fmt: skip
+                        f"{report.summary(len(listing.items))}. See the warnings above.")
     folders = [listing.items[i] for i in usable]
     frame_lists = [listing.frames[i] for i in usable]
     labels = [listing.labels[i] for i in usable] if listing.labels is not None else None

@@ -67,14 +67,15 @@ def from_arrays(
     else:
         if getattr(videos, "ndim", None) != 5:
             raise DataError(f"Arrays must be uint8 [N, T, H, W, C]; got shape "
-                            f"{getattr(videos, 'shape', None)}.")  # fmt: skip
+                            f"{getattr(videos, 'shape', None)}.")
         items = videos
     if len(items) == 0:
         raise DataError("The array holds no videos.")
     first = items[0]
-    if getattr(first, "dtype", None) != np.uint8 or first.ndim != 4 or first.shape[-1] not in (1, 3):
+    shape_ok = getattr(first, "ndim", None) == 4 and first.shape[-1] in (1, 3)
+    if getattr(first, "dtype", None) != np.uint8 or not shape_ok:
         raise DataError("Arrays must be uint8 [N, T, H, W, C] with C 1 or 3; convert float clips "
-                        "with keras_vidgan.utils.video_files.to_uint8.")  # fmt: skip
+                        "with keras_vidgan.utils.video_files.to_uint8.")
     if fps is not None and frame_rate is None:
         raise DataError("Arrays carry no timestamps: pass frame_rate to sample at a target fps.")
     frames = int(frames or first.shape[0])
@@ -89,9 +90,12 @@ def from_arrays(
     sampler = ClipSampler(frames, stride=stride, fps=fps, short_policy=short_policy)
     report = BadFileReport("array videos", source="arrays")
     usable = [
-        i for i in range(len(items))
-        if check_length(sampler, report, f"video {i}", frame_timestamps(len(items[i]), frame_rate or 25))
-    ]  # fmt: skip
+        i
+        for i in range(len(items))
+        if check_length(
+            sampler, report, f"video {i}", frame_timestamps(len(items[i]), frame_rate or 25)
+        )
+    ]
     report.log_summary(total=len(items))
     if not usable:
         raise DataError(f"No usable videos in the arrays: {report.summary(len(items))}.")

@@ -46,14 +46,14 @@ def detect_kind(path):
         if extension in VIDEO_EXTENSIONS:
             return "videos"
         raise DataError(f"{path} is not a video, a TFRecord shard or a .npy array; "
-                        "give a folder of videos, a frame-folder root or TFRecord shards.")  # fmt: skip
+                        "give a folder of videos, a frame-folder root or TFRecord shards.")
     if not os.path.isdir(path):
         raise DataError(f"{path} does not exist: give a folder of videos, a frame-folder root, "
-                        "TFRecord shards or the folder `keras-vidgan prepare` wrote.")  # fmt: skip
+                        "TFRecord shards or the folder `keras-vidgan prepare` wrote.")
     if os.path.exists(os.path.join(path, MANIFEST_FILE)):
         return "tfrecord"
     has_images = False
-    for folder, subfolders, files in os.walk(path, followlinks=True):
+    for folder, _, files in os.walk(path, followlinks=True):
         for name in files:
             extension = os.path.splitext(name)[1].lower()
             if extension in VIDEO_EXTENSIONS:
@@ -65,7 +65,7 @@ def detect_kind(path):
     if has_images:
         return "frame_folders"
     raise DataError(f"{path} holds no videos ({', '.join(VIDEO_EXTENSIONS[:6])}, ...), no "
-                    "frame folders and no TFRecord shards.")  # fmt: skip
+                    "frame folders and no TFRecord shards.")
 
 
 def from_path(
@@ -148,13 +148,13 @@ def from_path(
     )
     if kind == "tfrecord":
         dataset = tfrecord_shards(path, frames, size, channels, strict=strict,
-                                  class_mapping_path=class_mapping_path, **common)  # fmt: skip
+                                  class_mapping_path=class_mapping_path, **common)
     elif kind == "videos":
         dataset = video_files(path, frames, size, channels, strict=strict,
-                              class_mapping_path=class_mapping_path, **common)  # fmt: skip
+                              class_mapping_path=class_mapping_path, **common)
     elif kind == "frame_folders":
         dataset = frame_folders(path, frames, size, channels, strict=strict, frame_rate=frame_rate,
-                                class_mapping_path=class_mapping_path, **common)  # fmt: skip
+                                class_mapping_path=class_mapping_path, **common)
     else:
         try:
             videos = np.load(path, mmap_mode="r")

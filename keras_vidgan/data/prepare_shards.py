@@ -130,7 +130,7 @@ def _video_record(source, item, options, label, class_name):
     record = video_record_bytes(
         encoded, stored_times, label=label, class_name=class_name, source=source.relative(item),
         fps=fps, height=shape[1], width=shape[2], image_format=options["format"],
-    )  # fmt: skip
+    )
     entry = {
         "source": source.relative(item),
         "label": label,
@@ -250,7 +250,8 @@ def prepare_shards(
     for shard in range(shards):
         items = sorted(int(i) for i in order[shard::shards])
         name = shard_name(shard, shards)
-        final, sidecar = os.path.join(out, name), os.path.join(out, name[: -len(".tfrecord")] + ".json")
+        final = os.path.join(out, name)
+        sidecar = os.path.join(out, name[: -len(".tfrecord")] + ".json")
         if os.path.exists(final) and os.path.exists(sidecar):
             done += len(items)
             if bar:
@@ -267,7 +268,7 @@ def prepare_shards(
                 except BadFile as bad:
                     report.skip(source.listing.items[item], bad)
                     skipped.append({"source": source.relative(item), "reason": bad.reason,
-                                    "detail": bad.detail})  # fmt: skip
+                                    "detail": bad.detail})
                 else:
                     writer.write(record)
                     entries.append({**entry, "shard": name})
@@ -275,7 +276,7 @@ def prepare_shards(
                 if bar:
                     bar.update(done)
         _write_json(sidecar + ".partial", {"options": options, "videos": entries,
-                                           "skipped": skipped})  # fmt: skip
+                                           "skipped": skipped})
         # The sidecar first, the shard last: a shard under its final name is complete.
         os.replace(sidecar + ".partial", sidecar)
         os.replace(temporary, final)
@@ -283,7 +284,7 @@ def prepare_shards(
     report_skips = manifest["counts"]["skipped"]
     if manifest["counts"]["written"] == 0:
         raise DataError(f"No usable {source.kind} in {src}: all {report_skips} were skipped; "
-                        f"see {os.path.join(out, MANIFEST_FILE)}.")  # fmt: skip
+                        f"see {os.path.join(out, MANIFEST_FILE)}.")
     return manifest
 
 

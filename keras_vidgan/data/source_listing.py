@@ -44,7 +44,7 @@ class SourceListing:
 def natural_sort_key(text):
     """Sorts "frame2.png" before "frame10.png": digit runs compare as numbers."""
     return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
-            for part in re.split(r"(\d+)", str(text)) if part]  # fmt: skip
+            for part in re.split(r"(\d+)", str(text)) if part]
 
 
 def is_glob(path):
@@ -101,7 +101,7 @@ def list_videos(path):
         return SourceListing(path, [path], [], None)
     if not os.path.isdir(path):
         raise DataError(f"{path} does not exist: give a folder of videos, a glob pattern, "
-                        "a frame-folder root or TFRecord shards.")  # fmt: skip
+                        "a frame-folder root or TFRecord shards.")
     items, ignored = [], 0
     for folder, subfolders, files in os.walk(path, followlinks=True):
         subfolders.sort(key=natural_sort_key)
@@ -143,7 +143,7 @@ def list_frame_folders(path):
     for folder, subfolders, files in os.walk(path, followlinks=True):
         subfolders.sort(key=natural_sort_key)
         images = [name for name in files
-                  if not name.startswith(".") and _has_extension(name, IMAGE_EXTENSIONS)]  # fmt: skip
+                  if not name.startswith(".") and _has_extension(name, IMAGE_EXTENSIONS)]
         if images and os.path.abspath(folder) != os.path.abspath(path):
             items.append(folder)
             frames.append([os.path.join(folder, n) for n in sorted(images, key=natural_sort_key)])

@@ -42,10 +42,12 @@ def find_shards(path):
             missing = [f for f in files if not os.path.exists(f)]
             if missing:
                 raise DataError(f"{missing[0]} is listed in {os.path.join(path, MANIFEST_FILE)} "
-                                "but missing; run prepare again to finish it.")  # fmt: skip
+                                "but missing; run prepare again to finish it.")
             return files, manifest
         files = sorted(
-            os.path.join(path, name) for name in os.listdir(path) if name.endswith(TFRECORD_SUFFIXES)
+            os.path.join(path, name)
+            for name in os.listdir(path)
+            if name.endswith(TFRECORD_SUFFIXES)
         )
     elif is_glob(path):
         files = sorted(f for f in glob.glob(path) if os.path.isfile(f))
@@ -53,7 +55,7 @@ def find_shards(path):
         files = [path]
     else:
         raise DataError(f"{path} does not exist: give TFRecord shards, a glob of them, or the "
-                        "folder `keras-vidgan prepare` wrote.")  # fmt: skip
+                        "folder `keras-vidgan prepare` wrote.")
     if not files:
         raise DataError(f"No TFRecord shards match {path}.")
     manifest = read_manifest(os.path.dirname(files[0]))
@@ -142,11 +144,12 @@ def tfrecord_shards(
             if sampler.holds_clip(count, entry.get("last_timestamp_us", 0)):
                 usable += 1
             elif short_policy == "skip":
-                report.skip(entry["source"], BadFile(
-                    TOO_SHORT, f"{count} frames stored; one clip needs {sampler.describe()}"))  # fmt: skip
+                detail = f"{count} frames stored; one clip needs {sampler.describe()}"
+                report.skip(entry["source"], BadFile(TOO_SHORT, detail))
             else:
                 usable += 1
-                report.note_adjusted(entry["source"], "looped" if short_policy == "loop" else "padded")
+                how = "looped" if short_policy == "loop" else "padded"
+                report.note_adjusted(entry["source"], how)
         report.log_summary(total=manifest.get("counts", {}).get("candidates", len(videos)))
         if usable == 0:
             raise DataError(f"No usable videos in {path}: {report.summary()}.")
@@ -154,10 +157,10 @@ def tfrecord_shards(
     else:
         image_format = None
         logger.info("No %s beside %s: videos too short for a clip are dropped without a "
-                    "per-file warning.", MANIFEST_FILE, path)  # fmt: skip
+                    "per-file warning.", MANIFEST_FILE, path)
     if with_labels and not classes and manifest is not None:
         raise DataError(f"{path} holds no class labels: prepare it from a folder with one "
-                        "sub-folder per class.")  # fmt: skip
+                        "sub-folder per class.")
 
     files_dataset = tf.data.Dataset.from_tensor_slices(files)
     if input_context is not None:
@@ -187,7 +190,7 @@ def tfrecord_shards(
     def parse(record, file_random, number):
         video = parse_video_record(record)
         return video["frames"], video["timestamps"], tf.cast(video["label"], tf.int32), \
-            file_random, number  # fmt: skip
+            file_random, number
 
     videos = records.map(parse, num_parallel_calls=tf.data.AUTOTUNE)
     if short_policy == "skip":
@@ -213,7 +216,7 @@ def tfrecord_shards(
         indices = sampler.tf_clip_indices(times, clip_index, clips, random_value)
         images = tf.map_fn(
             decode, tf.gather(encoded, indices), fn_output_signature=tf.TensorSpec(
-                [None, None, 3], tf.uint8)  # fmt: skip
+                [None, None, 3], tf.uint8)
         )
         clip = finish_clip(images, size, channels, seed=seed_pair, flip=flip)
         return (clip, label) if with_labels else clip

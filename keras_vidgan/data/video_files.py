@@ -132,7 +132,7 @@ def video_files(
     usable = [
         i for i, info in enumerate(infos)
         if info is not None and check_length(sampler, report, info.path, info.timestamps)
-    ]  # fmt: skip
+    ]
     report.log_summary(total=len(listing.items))
     if not usable:
         raise DataError(

@@ -14,7 +14,6 @@ import os
 
 import numpy as np
 
-from keras_vidgan.data.clip_geometry import short_side_shape
 from keras_vidgan.data.bad_file_report import (
     EMPTY,
     NOT_A_VIDEO,
@@ -22,11 +21,12 @@ from keras_vidgan.data.bad_file_report import (
     UNSUPPORTED_CODEC,
     BadFile,
 )
+from keras_vidgan.data.clip_geometry import short_side_shape
 
 VIDEO_EXTENSIONS = (
     ".mp4", ".m4v", ".mov", ".avi", ".webm", ".mkv", ".gif",
     ".mpg", ".mpeg", ".wmv", ".flv", ".ogv", ".3gp", ".ts",
-)  # fmt: skip
+)
 
 
 @dataclasses.dataclass
@@ -86,7 +86,8 @@ def _open(path):
     except av.FFmpegError as error:
         signature = _container_signature(path)
         if signature:
-            raise BadFile(TRUNCATED, f"a {signature} file FFmpeg cannot open ({error.strerror})")
+            detail = f"a {signature} file FFmpeg cannot open ({error.strerror})"
+            raise BadFile(TRUNCATED, detail) from None
         raise BadFile(NOT_A_VIDEO, "not a format FFmpeg recognises") from None
     if not container.streams.video:
         container.close()
@@ -201,7 +202,7 @@ def _to_rgb(frame, shape):
     # Scaling during the colour conversion costs about nothing; bilinear swscale widens
     # its filter when shrinking, so it does not alias.
     scaled = frame.reformat(width=shape[1], height=shape[0], format="rgb24",
-                            interpolation="BILINEAR")  # fmt: skip
+                            interpolation="BILINEAR")
     return scaled.to_ndarray()
 
 

@@ -14,7 +14,7 @@ IMAGE_FORMATS = ("jpeg", "png")
 
 
 def video_record_bytes(encoded_frames, timestamps, *, label, class_name, source, fps, height,
-                       width, image_format):  # fmt: skip
+                       width, image_format):
     """Serialises one video as a `SequenceExample`.
 
     Args:

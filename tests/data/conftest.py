@@ -18,7 +18,11 @@ SQUARE, SQUARE_TOP, SQUARE_LEFT, SQUARE_STEP = 8, 6, 2, 3
 CODECS = {
     ".mp4": ("libx264", "yuv420p", {"crf": "12", "preset": "ultrafast"}),
     ".mov": ("libx264", "yuv420p", {"crf": "12", "preset": "ultrafast"}),
-    ".webm": ("libvpx-vp9", "yuv420p", {"crf": "12", "b": "0", "deadline": "realtime", "cpu-used": "8"}),
+    ".webm": (
+        "libvpx-vp9",
+        "yuv420p",
+        {"crf": "12", "b": "0", "deadline": "realtime", "cpu-used": "8"},
+    ),
     ".avi": ("mjpeg", "yuvj420p", {"q:v": "2"}),
     ".gif": ("gif", "pal8", {}),
 }

@@ -59,7 +59,7 @@ def test_each_kind_of_bad_file_is_skipped_once_and_summarised(tmp_path, video_wr
     assert clips.bad_files.counts() == {
         "empty file": 1, "truncated or corrupt": 3, "not a video": 1,
         "unsupported codec": 1, "too short": 1,
-    }  # fmt: skip
+    }
     summary = [r.getMessage() for r in caplog.records if "skipped 7 of 9 videos" in r.getMessage()]
     assert len(summary) == 1 and "3 truncated or corrupt" in summary[0]
     # The epoch runs through, with the two good videos, twice.
@@ -86,7 +86,7 @@ def test_nothing_usable_is_a_clear_error(tmp_path, video_writer):
     [("loop", None, [0, 1, 2, 0, 1]), ("pad", None, [0, 1, 2, 2, 2]),
      # 3 frames at 10 fps, sampled at 5 fps: times 0, .2, .4, .6, .8 s.
      ("loop", 5, [0, 2, 1, 0, 2]), ("pad", 5, [0, 2, 2, 2, 2])],
-)  # fmt: skip
+)
 def test_short_policies_loop_or_pad(tmp_path, video_writer, content_tools, caplog, policy, fps,
                                     expected):
     video_writer(tmp_path / "short.avi", num_frames=3, fps=10)
@@ -144,7 +144,7 @@ def test_prepare_lists_skipped_files_in_its_manifest(tmp_path, video_writer, cap
     expected = make_bad_folder(tmp_path / "videos", video_writer)
     out = tmp_path / "shards"
     status = main(["prepare", str(tmp_path / "videos"), str(out), "--frames", "4", "--size", "32",
-                   "--shards", "2", "--quiet"])  # fmt: skip
+                   "--shards", "2", "--quiet"])
     assert status == 0
     assert "Wrote 2 of 9 videos into 2 shards" in capsys.readouterr().out
     manifest = json.loads((out / "manifest.json").read_text())
@@ -156,6 +156,6 @@ def test_prepare_lists_skipped_files_in_its_manifest(tmp_path, video_writer, cap
     assert len(clips.bad_files.skipped) == len(expected)
     assert len(list(clips)) == 2
     strict = main(["prepare", str(tmp_path / "videos"), str(tmp_path / "s2"), "--frames", "4",
-                   "--size", "32", "--strict", "--quiet"])  # fmt: skip
+                   "--size", "32", "--strict", "--quiet"])
     assert strict == 2
     assert "--strict" in capsys.readouterr().err

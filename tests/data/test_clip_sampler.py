@@ -28,7 +28,7 @@ def test_graph_and_numpy_agree(policy, fps):
             expected = sampler.clip_indices(times, clip_index, clips, random_value)
             got = sampler.tf_clip_indices(tf.constant(times), clip_index, clips,
                                           None if random_value is None else tf.constant(
-                                              random_value, tf.int64))  # fmt: skip
+                                              random_value, tf.int64))
             np.testing.assert_array_equal(got.numpy(), expected)
             assert expected.min() >= 0 and expected.max() < len(times)
 

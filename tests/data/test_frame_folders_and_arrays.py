@@ -62,7 +62,7 @@ def test_from_arrays_samples_and_resizes(content_tools):
     videos = np.stack([
         np.stack([np.full((30, 40, 1), 16 + 8 * (i + k), np.uint8) for i in range(10)])
         for k in range(3)
-    ])  # fmt: skip
+    ])
     clips = data.from_arrays(videos, frames=4, size=16, channels=3, training=False, stride=3,
                              labels=[2, 0, 1], with_labels=True)
     got = [(clip.numpy(), int(label)) for clip, label in clips]

@@ -1,4 +1,4 @@
-"""TFRecord shards: the round trip equals direct decoding, graph-native reading, sharding, resume."""
+"""TFRecord shards: round trip equals direct decoding; graph-native reading, sharding, resume."""
 
 import json
 import os
@@ -26,7 +26,7 @@ def distinct_videos(tmp_path_factory, video_writer, content_tools):
 
 def collect(dataset):
     return [tuple(np.asarray(t) for t in element) if isinstance(element, tuple)
-            else np.asarray(element) for element in dataset]  # fmt: skip
+            else np.asarray(element) for element in dataset]
 
 
 @pytest.mark.parametrize("image_format, tolerance", [("png", 0.0), ("jpeg", 6 / 127.5)])
@@ -62,7 +62,7 @@ def test_reader_is_graph_native_and_samples_like_the_sampler(distinct_videos, tm
     assert b"PyFunc" not in graph and b"NumpyFunction" not in graph
     assert b"DecodePng" in graph
     assert (clips.options().experimental_distribute.auto_shard_policy
-            == tf.data.experimental.AutoShardPolicy.FILE)  # fmt: skip
+            == tf.data.experimental.AutoShardPolicy.FILE)
     epochs = []
     for _ in range(2):
         starts = []

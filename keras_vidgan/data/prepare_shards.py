@@ -13,7 +13,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport
+from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport, logger
 from keras_vidgan.data.class_mapping import save_class_mapping
 from keras_vidgan.data.clip_geometry import resize_short_side
 from keras_vidgan.data.clip_sampler import TOLERANCE_US
@@ -282,6 +282,13 @@ def prepare_shards(
         os.replace(temporary, final)
     manifest = _manifest(out, options, classes, shards)
     report_skips = manifest["counts"]["skipped"]
+    if report.skipped or report_skips:
+        # Shards finished by an earlier run contribute their skips through the manifest.
+        by_reason = ", ".join(
+            f"{n} {r}" for r, n in sorted(manifest["counts"]["skipped_by_reason"].items())
+        )
+        logger.warning("Input data: skipped %d of %d %s in %s: %s; listed in %s", report_skips,
+                       count, source.kind, src, by_reason, os.path.join(out, MANIFEST_FILE))
     if manifest["counts"]["written"] == 0:
         raise DataError(f"No usable {source.kind} in {src}: all {report_skips} were skipped; "
                         f"see {os.path.join(out, MANIFEST_FILE)}.")

@@ -54,6 +54,8 @@ def add_arguments(parser):
 def run(args):
     if args.interpolate is not None and args.num < 2:
         raise UserError("--interpolate needs --num 2 or more (the points along the walk).")
+    if args.interpolate is not None and args.grid:
+        raise UserError("--grid and --interpolate each write one video; pass one of them.")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UserError(f"--out {args.out} is a file; pass a directory.")
     source = _open(args.model)
@@ -117,19 +119,22 @@ def write_samples(source, args, fps):
     progress = None
     if not args.quiet and args.num > 1:
         progress = keras.utils.Progbar(args.num, unit_name="video")
-    clips = generate_clips(source, seeds, args.label, args.batch_size,
-                           progress if args.grid else None)
     if args.grid:
+        clips = generate_clips(source, seeds, args.label, args.batch_size, progress)
         path = os.path.join(args.out, f"grid_seed_{args.seed}_num_{args.num}.{args.format}")
         _write(path, video_grid(clips), args.format, fps)
         return [path]
     written = []
-    for seed, clip in zip(seeds, clips):
-        path = os.path.join(args.out, f"seed_{seed}.{args.format}")
-        _write(path, clip, args.format, fps)
-        written.append(path)
-        if progress is not None:
-            progress.add(1)
+    # Batch by batch, so memory stays flat however many videos are asked for.
+    for start in range(0, len(seeds), args.batch_size):
+        batch_seeds = seeds[start : start + args.batch_size]
+        clips = generate_clips(source, batch_seeds, args.label, args.batch_size)
+        for seed, clip in zip(batch_seeds, clips):
+            path = os.path.join(args.out, f"seed_{seed}.{args.format}")
+            _write(path, clip, args.format, fps)
+            written.append(path)
+            if progress is not None:
+                progress.add(1)
     return written
 
 

@@ -130,6 +130,8 @@ def test_unusable_model_paths_give_one_line(tmp_path, capsys, setup, expected):
 def test_flag_errors(gan_file, tmp_path, capsys):
     assert sample(gan_file, tmp_path, "--interpolate", "3", "--num", "1") == 2
     assert "--num 2 or more" in capsys.readouterr().err
+    assert sample(gan_file, tmp_path, "--interpolate", "3", "--grid") == 2
+    assert "pass one of them" in capsys.readouterr().err
     assert sample(gan_file, tmp_path, "--label", "1") == 2
     assert "not class-conditional" in capsys.readouterr().err
 

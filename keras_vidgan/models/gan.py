@@ -31,8 +31,10 @@ class GAN(keras.Model):
 
     Args:
         generator: a `keras.Model` mapping `[B, latent_dim]` noise to clips
-            `[B, T, H, W, C]` in [-1, 1]. Losses it adds (such as VGAN's mask
-            penalty) are added to the generator loss.
+            `[B, T, H, W, C]` in [-1, 1]. If it has a method
+            `regularized_call(noise, training) -> (clips, penalty)`, as
+            `VGANGenerator` has for its mask, the penalty is added to the
+            generator loss.
         discriminator: a `keras.Model` mapping clips to one logit per clip.
         latent_dim: int. Size of the generator's noise input; read from the
             generator when omitted.
@@ -252,16 +254,20 @@ class GAN(keras.Model):
         noise = self.sample_noise(batch_size, offset=1)
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
         with tf.GradientTape() as tape:
-            fake = self.generator(noise, training=True)
+            fake, regularization = self.generate_with_regularization(noise)
             fake_logits = tf.cast(self.discriminator(fake, training=True), tf.float32)
             adversarial = self.per_example_loss(1.0, fake_logits)
-            regularization = tf.add_n(
-                [tf.cast(loss, tf.float32) for loss in self.generator.losses] or [0.0]
-            )
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(loss, variables), variables)
         return adversarial + regularization
+
+    def generate_with_regularization(self, noise):
+        """Training-mode clips and the generator's own penalty for this batch (0 if none)."""
+        if hasattr(self.generator, "regularized_call"):
+            fake, penalty = self.generator.regularized_call(noise, training=True)
+            return fake, tf.cast(penalty, tf.float32)
+        return self.generator(noise, training=True), tf.constant(0.0)
 
     def per_example_loss(self, target, logits):
         """`loss_fn` between a constant target and `[B, 1]` logits, one value per example."""

@@ -10,26 +10,6 @@ from keras_vidgan.models.config_checks import (
 )
 
 
-class MaskSparsity(layers.Layer):
-    """Passes the mask through and adds `weight * mean(|mask|)` to the model losses.
-
-    VGAN penalises the mask's L1 norm so that the static background stream is
-    used wherever nothing moves, instead of the mask saturating at 1.
-    """
-
-    def __init__(self, weight, **kwargs):
-        super().__init__(**kwargs)
-        self.weight = weight
-
-    def call(self, mask):
-        if self.weight:
-            self.add_loss(self.weight * ops.mean(ops.abs(ops.cast(mask, "float32"))))
-        return mask
-
-    def get_config(self):
-        return {**super().get_config(), "weight": self.weight}
-
-
 def upsampling_plan(frames, size):
     """Starting grid and per-stage strides that grow a 4x4 seed to the clip size.
 
@@ -52,8 +32,8 @@ class VGANGenerator(keras.Model):
     foreground video `f` in [-1, 1] and a mask `m` in [0, 1]. The background
     stream grows one static image `b` with 2D up-convolutions. The clip is
     `m * f + (1 - m) * b`, so still regions can come from the background and
-    the mask marks what moves. An L1 penalty on the mask (`mask_l1`) is added
-    to the model's losses; `GAN` adds it to the generator loss.
+    the mask marks what moves. `regularized_call` also returns the L1 penalty
+    on the mask (`mask_l1`), which `GAN` adds to the generator loss.
 
     Batch normalization is synchronized across replicas so that a step under
     `tf.distribute.MirroredStrategy` equals the same step on one device.
@@ -124,8 +104,7 @@ class VGANGenerator(keras.Model):
         foreground = layers.Conv3D(
             channels, 3, padding="same", activation="tanh", name="foreground"
         )(x)
-        mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", name="mask_logits")(x)
-        mask = MaskSparsity(mask_l1, name="mask")(mask)
+        mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", name="mask")(x)
 
         # Background stream: 2D, one still image per clip.
         y = layers.Dense(4 * 4 * stage_widths[0], name="background_project")(noise)
@@ -143,6 +122,10 @@ class VGANGenerator(keras.Model):
 
         video = layers.Lambda(_composite, name="composite")([foreground, mask, background])
         super().__init__(inputs=noise, outputs=video, **kwargs)
+        # The same layers with the mask as a second output, for the penalty. It is
+        # computed from this call's outputs rather than with `add_loss`, because
+        # layer losses are shared between the threads of MirroredStrategy replicas.
+        self.video_and_mask = keras.Model(noise, [video, mask], name=f"{self.name}_with_mask")
 
         self.latent_dim = latent_dim
         self.frames = frames
@@ -151,6 +134,16 @@ class VGANGenerator(keras.Model):
         self.width = width
         self.upsampling = upsampling
         self.mask_l1 = mask_l1
+
+    def regularized_call(self, noise, training=False):
+        """Generates clips and returns `(videos, mask_l1 * mean(|mask|))`.
+
+        `GAN` calls this, when a generator has it, to add the penalty to the
+        generator loss.
+        """
+        videos, mask = self.video_and_mask(noise, training=training)
+        penalty = self.mask_l1 * ops.mean(ops.abs(ops.cast(mask, "float32")))
+        return videos, penalty
 
     def get_config(self):
         return {

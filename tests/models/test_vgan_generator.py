@@ -59,15 +59,15 @@ def test_output_is_mask_blend_of_moving_foreground_and_static_background():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(generator(noise)), expected, atol=1e-6)
 
 
-def test_mask_penalty_is_added_to_model_losses():
+def test_regularized_call_returns_the_clips_and_the_mask_penalty():
     generator = VGANGenerator(latent_dim=8, frames=8, size=32, channels=1, width=2, mask_l1=0.5)
-    generator(np.zeros((2, 8), "float32"))
-    (penalty,) = generator.losses
-    # A fresh sigmoid mask sits near 0.5, so the penalty is near 0.5 * 0.5.
-    assert 0.2 < float(penalty) < 0.3
+    noise = np.random.default_rng(3).normal(size=(2, 8)).astype("float32")
+    videos, penalty = generator.regularized_call(noise)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(videos), generator(noise), atol=1e-6)
+    mask = keras.ops.convert_to_numpy(generator.video_and_mask(noise)[1])
+    assert float(penalty) == pytest.approx(0.5 * np.abs(mask).mean(), rel=1e-5)
     silent = VGANGenerator(latent_dim=8, frames=8, size=32, channels=1, width=2, mask_l1=0.0)
-    silent(np.zeros((2, 8), "float32"))
-    assert silent.losses == []
+    assert float(silent.regularized_call(noise)[1]) == 0.0
 
 
 @pytest.mark.parametrize(

@@ -199,8 +199,10 @@ def build_export_archive(generator, spec, metadata):
     """
     latent_dim = spec["latent_dim"]
     num_classes = spec["num_classes"]
+    # No `archive.track(generator)`: the endpoints already capture every variable,
+    # and tracking the Keras model as well stores each weight twice (once per
+    # Keras variable, once per underlying tf.Variable), doubling the export.
     archive = keras.export.ExportArchive()
-    archive.track(generator)
 
     noise_spec = tf.TensorSpec([None, None], tf.float32, name="noise")
     seed_spec = tf.TensorSpec([None], tf.int64, name="seed")

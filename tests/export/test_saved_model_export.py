@@ -41,6 +41,13 @@ def test_layout_is_tf_serving_model_base(export_base):
     assert os.stat(version).st_mode & 0o777 == 0o777 & ~umask
 
 
+def test_weights_are_stored_once(export_dir, reference_generator):
+    stored = tf.train.list_variables(os.path.join(export_dir, "variables", "variables"))
+    stored = [shape for name, shape in stored if name != "_CHECKPOINTABLE_OBJECT_GRAPH"]
+    assert len(stored) == len(reference_generator.weights)
+    assert sum(np.prod(shape) for shape in stored) == reference_generator.count_params()
+
+
 def test_metadata_file_and_signature_agree(export_dir, loaded_export):
     info = read_export_metadata(export_dir)
     assert info["fps"] == 12  # from the run directory's config.json

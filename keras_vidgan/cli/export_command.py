@@ -52,6 +52,9 @@ def run(args):
         ) from None
     except (FileNotFoundError, ValueError) as error:
         raise UserError(_first_line(error)) from None
+    except OSError as error:  # permissions, a full disk
+        raise UserError(f"cannot write the export into {args.export_base}: "
+                        f"{error.strerror or error}; pick another EXPORT_BASE.") from None
     info = read_export_metadata(export_dir)
     print(f"Exported {args.model} to {export_dir}: clips of {info['frames']} frames, "
           f"{info['height']}x{info['width']}x{info['channels']}, {info['fps']} fps, "

@@ -68,12 +68,16 @@ def run(args):
         if not 0 <= args.label < source.num_classes:
             raise UserError(f"--label {args.label} is out of range; {args.model} has "
                             f"{source.num_classes} classes (0 to {source.num_classes - 1}).")
-    os.makedirs(args.out, exist_ok=True)
     fps = args.fps or source.fps
-    if args.interpolate is not None:
-        written = [write_interpolation(source, args, fps)]
-    else:
-        written = write_samples(source, args, fps)
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        if args.interpolate is not None:
+            written = [write_interpolation(source, args, fps)]
+        else:
+            written = write_samples(source, args, fps)
+    except OSError as error:  # permissions, a full disk
+        raise UserError(f"cannot write videos into {args.out}: {error.strerror or error}; "
+                        "pick another --out.") from None
     print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {args.out}"
           + (f": {os.path.basename(written[0])}" if len(written) == 1 else "") + ".")
     return 0

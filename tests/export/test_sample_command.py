@@ -147,3 +147,16 @@ def test_conditional_export_needs_a_label_in_range(conditional_generator, tmp_pa
     assert sample(export_dir, tmp_path / "a", "--label", "2", "--num", "2",
                   "--format", "npy") == 0
     assert np.load(tmp_path / "a" / "seed_1.npy").shape == (8, 8, 8, 1)
+
+
+def test_unwritable_output_gives_one_line(gan_file, tmp_path, capsys, monkeypatch):
+    import keras_vidgan.utils.video_files as video_files
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(video_files, "write_video", full_disk)
+    assert sample(gan_file, tmp_path, "--num", "1") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "No space left on device" in err[0], err
+    assert os.listdir(tmp_path) == []

@@ -191,7 +191,8 @@ def main():
     parser.add_argument("--videos", type=int, default=24, help="videos in the base dataset")
     parser.add_argument("--length", type=int, default=64, help="frames per video")
     parser.add_argument("--clips", type=int, default=480, help="clips timed per reader")
-    parser.add_argument("--scale", type=int, default=10, help="growth for the memory check")
+    parser.add_argument("--scales", type=int, nargs="+", default=[10, 30],
+                        help="growths of the dataset for the memory check (default: 10 30)")
     parser.add_argument("--steps", type=int, default=6, help="training steps timed")
     parser.add_argument("--workdir", default=None, help="keep the data here (default: temporary)")
     parser.add_argument("--measure", nargs=2, metavar=("PATH", "CLIPS"), help=argparse.SUPPRESS)
@@ -213,26 +214,42 @@ def main():
             prepare(videos, folder, image_format)
         print(f"made {args.videos} videos of {args.length} frames at {WIDTH}x{HEIGHT} and their "
               f"frame folders and shards in {time.time() - started:.0f} s")
-        big = scaled_copies(root, videos, frames, shards, args.scale)
+        bigger = {
+            scale: scaled_copies(root, videos, frames, shards, scale) for scale in args.scales
+        }
+        # The machine may be shared: time the training step before and after the readers
+        # and compare with the mean.
         training = child("--measure-training", str(args.steps))
         print(f"training step, default `keras-vidgan train` config {training['config']}: "
               f"{training['step_s']:.2f} s/step = {training['clips_per_s']:.1f} clips/s")
         readers = [
-            ("video files (PyAV)", videos, big["videos"]),
-            ("frame folders (JPEG)", frames, big["frames"]),
-            ("TFRecord-JPEG", shards["jpeg"], big["tfrecord_jpeg"]),
-            ("TFRecord-PNG", shards["png"], big["tfrecord_png"]),
+            ("video files (PyAV)", videos, "videos"),
+            ("frame folders (JPEG)", frames, "frames"),
+            ("TFRecord-JPEG", shards["jpeg"], "tfrecord_jpeg"),
+            ("TFRecord-PNG", shards["png"], "tfrecord_png"),
         ]
-        print(f"\n{'reader':<22}{'clips/s':>9}{'x training':>12}{'peak MB':>10}"
-              f"{f'peak MB x{args.scale}':>15}")
-        for name, path, big_path in readers:
+        results = []
+        for name, path, key in readers:
             small = child("--measure", path, str(args.clips))
-            large = child("--measure", big_path, str(args.clips))
-            ratio = small["clips_per_s"] / training["clips_per_s"]
+            large = [child("--measure", bigger[scale][key], str(args.clips))["peak_rss_mb"]
+                     for scale in args.scales]
+            results.append((name, small, large))
+        again = child("--measure-training", str(args.steps))
+        consumption = (training["clips_per_s"] + again["clips_per_s"]) / 2
+        print(f"training step again: {again['step_s']:.2f} s/step; mean consumption "
+              f"{consumption:.1f} clips/s")
+        header = "".join(f"{f'MB x{scale}':>10}" for scale in args.scales)
+        print(f"\n{'reader':<22}{'clips/s':>9}{'x training':>12}{'peak MB':>10}{header}")
+        for name, small, large in results:
+            ratio = small["clips_per_s"] / consumption
+            columns = "".join(f"{mb:>10.0f}" for mb in large)
             print(f"{name:<22}{small['clips_per_s']:>9.1f}{ratio:>11.1f}x"
-                  f"{small['peak_rss_mb']:>10.0f}{large['peak_rss_mb']:>15.0f}", flush=True)
-        print(f"\n16x64x64x3 training clips from {WIDTH}x{HEIGHT} sources, {os.cpu_count()} CPU "
-              f"cores, load average {os.getloadavg()[0]:.1f} at the end.")
+                  f"{small['peak_rss_mb']:>10.0f}{columns}")
+        print(f"\n16x64x64x3 training clips from {WIDTH}x{HEIGHT} sources, {args.videos} videos "
+              f"of {args.length} frames, {os.cpu_count()} CPU cores, load average "
+              f"{os.getloadavg()[0]:.1f} at the end. Peak memory is the whole process "
+              "(TensorFlow included); TFRecord readers hold up to 64 videos in their shuffle "
+              "buffer, so their memory grows until the dataset exceeds 64 videos, then stays.")
     finally:
         if not args.workdir:
             shutil.rmtree(root, ignore_errors=True)

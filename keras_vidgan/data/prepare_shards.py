@@ -19,7 +19,7 @@ from keras_vidgan.data.clip_geometry import resize_short_side
 from keras_vidgan.data.clip_sampler import TOLERANCE_US
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps, read_frame_images
-from keras_vidgan.data.source_listing import list_frame_folders, list_videos
+from keras_vidgan.data.source_listing import is_glob, list_frame_folders, list_videos
 from keras_vidgan.data.video_reader import iter_video_frames, probe_video
 from keras_vidgan.data.video_record import IMAGE_FORMATS, video_record_bytes
 
@@ -57,7 +57,18 @@ class _Source:
         if not listing.items:
             raise DataError(f"No videos or frame folders in {src}: nothing to prepare.")
         self.listing = listing
-        self.root = src if os.path.isdir(src) else os.path.dirname(src)
+        if os.path.isdir(src):
+            self.root = src
+        elif is_glob(src):
+            # Sources are named relative to the pattern's fixed leading folders.
+            parts = []
+            for part in src.split(os.sep):
+                if is_glob(part):
+                    break
+                parts.append(part)
+            self.root = os.sep.join(parts) or "."
+        else:
+            self.root = os.path.dirname(src) or "."
         self.frame_rate = float(frame_rate)
 
     def relative(self, item):

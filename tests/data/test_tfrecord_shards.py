@@ -159,3 +159,10 @@ def test_shard_files_and_globs_are_recognised(distinct_videos, tmp_path):
     assert len(list(one)) == manifest["shards"][0]["videos"]
     assert sorted(int(label) for _, label in both) == [0, 0, 0, 1, 1, 1]
     assert json.loads((out / "classes.json").read_text())["classes"] == ["even", "odd"]
+
+
+def test_prepare_from_a_glob_names_sources_relative_to_its_folder(distinct_videos, tmp_path):
+    manifest = data.prepare_shards(str(distinct_videos / "*" / "*.avi"), tmp_path / "avi",
+                                   frames=4, size=32, progress=False)
+    assert [video["source"] for video in manifest["videos"]] == ["odd/v1.avi", "odd/v5.avi"]
+    assert manifest["classes"] == ["odd"]  # a glob labels by parent folder

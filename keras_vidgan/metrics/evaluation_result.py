@@ -57,7 +57,9 @@ class EvaluationResult:
         lines = [f"{names.get(name, name)}: {value:.4f}" for name, value in self.metrics.items()]
         if any(name.endswith("_proxy") for name in self.metrics):
             lines.append("(proxy values: I3D at 112x112; not comparable with FVD or KVD)")
-        lines.append("protocol: " + ", ".join(f"{k}={v}" for k, v in sorted(self.protocol.items())))
+        from keras_vidgan.metrics.evaluation_protocol import EvaluationProtocol
+
+        lines.append("protocol: " + EvaluationProtocol.from_dict(self.protocol).describe())
         lines.append(
             f"real data: {self.real_identity}" + (" (cached)" if self.real_from_cache else "")
         )

@@ -36,7 +36,7 @@ def test_prints_fvd_kvd_and_the_protocol_and_reuses_the_cache(model_file, tmp_pa
     ]
     assert main(arguments + ["--output", str(tmp_path / "result.json")]) == 0
     first = capsys.readouterr().out
-    assert "FVD: " in first and "KVD: " in first and "num_clips=4" in first
+    assert "FVD: " in first and "KVD: " in first and "protocol: N=4, 16 frames" in first
     assert "moving_mnist(frames=16, size=32, split='test', digits=1, seed=0)" in first
     assert "(cached)" not in first
     result = json.loads((tmp_path / "result.json").read_text())

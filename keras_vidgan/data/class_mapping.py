@@ -44,7 +44,24 @@ def save_class_mapping(path, class_names):
 
 
 def load_class_mapping(path):
-    """Reads the class names saved by `save_class_mapping` (a folder or a `.json` file)."""
+    """Reads the class names saved by `save_class_mapping`.
+
+    Args:
+        path: a folder holding `classes.json`, or a `.json` file.
+
+    Returns:
+        The class names, in index order.
+
+    Raises:
+        DataError: the file is missing or not a class mapping.
+
+    Example:
+
+    ```python
+    names = load_class_mapping("ucf_shards")  # prepare writes classes.json there
+    print(names[3])
+    ```
+    """
     path = str(path)
     if not path.endswith(".json"):
         path = os.path.join(path, CLASS_MAPPING_FILE)

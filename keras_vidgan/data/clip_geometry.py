@@ -75,6 +75,15 @@ def crop_square(frames, size, seed=None):
         size: side of the crop.
         seed: None for the centre crop, or a stateless seed (shape [2]) for a
             uniformly random window.
+
+    Example:
+
+    ```python
+    import numpy as np
+
+    frames = np.zeros((4, 64, 85, 3), np.uint8)
+    print(crop_square(frames, 64).shape)  # (4, 64, 64, 3), columns 10 to 73
+    ```
     """
     shape = tf.shape(frames)
     spare_height, spare_width = shape[1] - size, shape[2] - size

@@ -224,6 +224,13 @@ def read_video_frames(info, indices, size=None):
 
     Raises:
         BadFile: when the frames cannot be decoded (truncated or corrupt).
+
+    Example:
+
+    ```python
+    info = probe_video("clip.mp4")
+    frames = read_video_frames(info, [0, 2, 4, 6], size=64)  # [4, 64, 85, 3] for 4:3
+    ```
     """
     import av
 

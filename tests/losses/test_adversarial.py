@@ -74,8 +74,13 @@ def test_non_saturating_loss_equals_keras_binary_cross_entropy():
 
 @pytest.mark.parametrize(
     "name,canonical",
-    [("bce", "non_saturating"), ("lsgan", "least_squares"), ("wgan", "wasserstein"),
-     ("hinge", "hinge"), ("minimax", "minimax")],
+    [
+        ("bce", "non_saturating"),
+        ("lsgan", "least_squares"),
+        ("wgan", "wasserstein"),
+        ("hinge", "hinge"),
+        ("minimax", "minimax"),
+    ],
 )
 def test_gan_loss_names_and_round_trip(name, canonical):
     import keras
@@ -85,7 +90,9 @@ def test_gan_loss_names_and_round_trip(name, canonical):
     restored = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(loss))
     assert restored == loss
     np.testing.assert_allclose(
-        restored.discriminator_loss(REAL, FAKE), D_CASES[canonical](REAL, FAKE), rtol=1e-5,
+        restored.discriminator_loss(REAL, FAKE),
+        D_CASES[canonical](REAL, FAKE),
+        rtol=1e-5,
         atol=1e-6,
     )
     np.testing.assert_allclose(

@@ -18,8 +18,10 @@ def test_interpolates_mix_real_and_fake_by_epsilon():
     real, fake = rng.normal(size=SHAPE), rng.normal(size=SHAPE)
     epsilon = np.array([0.0, 0.3, 1.0])
     mixed = losses.interpolates(real, fake, epsilon).numpy()
-    np.testing.assert_allclose(mixed, epsilon[:, None, None, None, None] * real
-                               + (1 - epsilon[:, None, None, None, None]) * fake)
+    np.testing.assert_allclose(
+        mixed,
+        epsilon[:, None, None, None, None] * real + (1 - epsilon[:, None, None, None, None]) * fake,
+    )
 
 
 def test_gradient_penalty_is_evaluated_at_the_interpolates():
@@ -28,7 +30,9 @@ def test_gradient_penalty_is_evaluated_at_the_interpolates():
     fake = rng.normal(size=SHAPE).astype(np.float32)
     epsilon = np.array([0.1, 0.5, 0.9], np.float32)
     penalty = losses.gradient_penalty(_quadratic_critic, real, fake, epsilon).numpy()
-    points = epsilon[:, None, None, None, None] * real + (1 - epsilon[:, None, None, None, None]) * fake
+    points = (
+        epsilon[:, None, None, None, None] * real + (1 - epsilon[:, None, None, None, None]) * fake
+    )
     norms = np.sqrt((points.astype(np.float64) ** 2).reshape(3, -1).sum(1))
     np.testing.assert_allclose(penalty, (norms - 1) ** 2, rtol=1e-5)
     # At other points the quadratic critic's gradient differs: the penalty would too.
@@ -39,8 +43,9 @@ def test_gradient_penalty_is_evaluated_at_the_interpolates():
 def test_r1_penalty_is_the_squared_gradient_norm_on_real_clips():
     real = np.random.default_rng(2).normal(size=SHAPE).astype(np.float32)
     penalty = losses.r1_penalty(_quadratic_critic, real).numpy()
-    np.testing.assert_allclose(penalty, (real.astype(np.float64) ** 2).reshape(3, -1).sum(1),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        penalty, (real.astype(np.float64) ** 2).reshape(3, -1).sum(1), rtol=1e-5
+    )
 
 
 def test_penalties_have_gradients_with_respect_to_the_critic_weights():
@@ -52,6 +57,7 @@ def test_penalties_have_gradients_with_respect_to_the_critic_weights():
         r1 = tf.reduce_mean(losses.r1_penalty(critic, real))
     # ||grad|| = scale * sqrt(8): d/ds (s sqrt8 - 1)^2 = 2 (s sqrt8 - 1) sqrt8; d/ds 8 s^2 = 16 s.
     root = np.sqrt(8.0)
-    np.testing.assert_allclose(float(tape.gradient(gp, scale)), 2 * (2 * root - 1) * root,
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        float(tape.gradient(gp, scale)), 2 * (2 * root - 1) * root, rtol=1e-5
+    )
     np.testing.assert_allclose(float(tape.gradient(r1, scale)), 32.0, rtol=1e-5)

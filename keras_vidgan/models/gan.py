@@ -2,26 +2,56 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_vidgan.losses import GANLoss, gradient_penalty, r1_penalty
+
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
 class GAN(keras.Model):
-    """Trains a video generator against a discriminator with `fit()`.
+    """Trains a video generator against one or several discriminators with `fit()`.
 
-    Each `train_step` makes one discriminator update, then one generator
-    update with the non-saturating loss (Goodfellow et al., 2014): the
+    Each `train_step` makes `d_steps` discriminator updates, then one
+    generator update. By default the objective is binary cross-entropy with
+    the non-saturating generator loss (Goodfellow et al., 2014): the
     discriminator learns to tell real clips (target 1) from generated ones
-    (target 0), the generator learns to make the discriminator say 1.
+    (target 0), the generator learns to make the discriminator say 1. Other
+    objectives (hinge, least squares, Wasserstein) and the gradient penalty
+    or R1 penalty are chosen in `compile()`.
+
+    Several discriminators (a list or a dict, for example MoCoGAN's image and
+    video discriminators) are trained together with one optimizer: their
+    losses are summed. A discriminator may score a clip several times
+    (`[B, K]` logits, for example one per frame); a clip's loss is the mean
+    over its `K` scores.
+
+    Conditioning is read from the generator:
+
+    - a generator with an integer `num_classes` attribute takes
+      `[noise, labels]`; the dataset must yield `(clip, label)` pairs (int
+      labels `[B]`, or `[B, D]` whose first column is used). Generated clips
+      get the labels of the real batch, so the class mix follows the data.
+      Discriminators with `num_classes` receive `[clips, labels]` too
+      (projection discriminators); the others only see clips.
+    - a generator whose `condition_on_first_frame` attribute is true takes
+      the first frame of each real clip as its last input (image-to-video).
 
     It logs `d_loss`, `g_loss`, `real_probability` and `fake_probability`
-    (the discriminator's mean probability that real, resp. generated, clips
-    are real), and `loss`, their sum `d_loss + g_loss`. That sum is not an
+    (the mean sigmoid of the discriminators' logits on real, resp. generated,
+    clips: a probability for the cross-entropy objectives, a squashed score
+    for the others), and `loss`, the sum `d_loss + g_loss`. That sum is not an
     objective anyone minimises; it is there so that callbacks that watch
     `loss`, such as `keras.callbacks.TerminateOnNaN`, see a diverged run.
 
-    Noise is drawn with stateless random numbers from `(seed, step)` for the
-    whole global batch, and each replica takes its own slice. Training is
-    therefore reproducible, resumes exactly from a checkpoint, and does not
-    depend on how many replicas share the batch.
+    Noise (and the gradient penalty's interpolation weights) are drawn with
+    stateless random numbers from `(seed, step)` for the whole global batch,
+    and each replica takes its own slice. Training is therefore reproducible,
+    resumes exactly from a checkpoint, and does not depend on how many
+    replicas share the batch.
+
+    With `ema_decay`, the GAN keeps an exponential moving average of the
+    generator's weights (Yazici et al., 2019, "The Unusual Effectiveness of
+    Averaging in GAN Training"; used by BigGAN and DVD-GAN) in a second
+    generator, `sampling_generator`, which `generate()`, the sample writer
+    and the exporter use and which is saved with the model.
 
     After `compile()`, `model.optimizer` is a `keras.optimizers.MultiOptimizer`
     whose `optimizers` are `[g_optimizer, d_optimizer]`. Keras'
@@ -30,17 +60,23 @@ class GAN(keras.Model):
     `iterations` counts GAN steps.
 
     Args:
-        generator: a `keras.Model` mapping `[B, latent_dim]` noise to clips
-            `[B, T, H, W, C]` in [-1, 1]. If it has a method
-            `regularized_call(noise, training) -> (clips, penalty)`, as
+        generator: a `keras.Model` mapping `[B, latent_dim]` noise (plus
+            labels and/or first frames, above) to clips `[B, T, H, W, C]` in
+            [-1, 1]. If it has a method
+            `regularized_call(inputs, training) -> (clips, penalty)`, as
             `VGANGenerator` has for its mask, the penalty is added to the
             generator loss.
-        discriminator: a `keras.Model` mapping clips to one logit per clip.
+        discriminator: a `keras.Model` mapping clips to logits `[B, K]`, or a
+            list or dict of them.
         latent_dim: int. Size of the generator's noise input; read from the
             generator when omitted.
         seed: int. Seed of the training noise; drawn at random when omitted
             and then stored in the config, so a reloaded model continues with
             the same noise stream.
+        ema_decay: float in (0, 1), or None for no moving average. The decay
+            actually used at step `n` is `min(ema_decay, (1 + n) / (10 + n))`,
+            as in `tf.train.ExponentialMovingAverage` with `num_updates`, so
+            that the average forgets the random initial weights quickly.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -54,8 +90,8 @@ class GAN(keras.Model):
     discriminator = keras_vidgan.models.VideoDiscriminator(
         frames=8, size=32, channels=1, width=8
     )
-    gan = keras_vidgan.GAN(generator, discriminator, seed=1)
-    gan.compile()
+    gan = keras_vidgan.GAN(generator, discriminator, seed=1, ema_decay=0.999)
+    gan.compile(loss="hinge", d_steps=2)
     clips = keras_vidgan.datasets.moving_mnist(
         num_clips=16, frames=8, size=32, digits=1
     ).batch(8, drop_remainder=True)
@@ -65,9 +101,12 @@ class GAN(keras.Model):
     ```
     """
 
-    def __init__(self, generator, discriminator, latent_dim=None, seed=None, **kwargs):
+    def __init__(
+        self, generator, discriminator, latent_dim=None, seed=None, ema_decay=None, **kwargs
+    ):
         super().__init__(**kwargs)
-        generator_latent = generator.inputs[0].shape[-1] if _is_graph_model(generator) else None
+        generator_inputs = getattr(generator, "inputs", None) or []
+        generator_latent = generator_inputs[0].shape[-1] if generator_inputs else None
         if latent_dim is None:
             latent_dim = generator_latent or getattr(generator, "latent_dim", None)
         if latent_dim is None:
@@ -77,12 +116,19 @@ class GAN(keras.Model):
                 f"`latent_dim`={latent_dim} does not match the generator's input size "
                 f"{generator_latent}."
             )
+        if ema_decay is not None and not 0.0 < float(ema_decay) < 1.0:
+            raise ValueError(f"`ema_decay` must be in (0, 1) or None, got {ema_decay!r}.")
         if seed is None:
             seed = int(np.random.randint(0, 2**31 - 1))
         self.generator = generator
         self.discriminator = discriminator
+        self._discriminator_list = _as_named_list(discriminator)
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.num_classes = getattr(generator, "num_classes", None)
+        self.condition_on_first_frame = bool(getattr(generator, "condition_on_first_frame", False))
+        self.ema_generator = _copy_model(generator) if ema_decay is not None else None
         self.loss_tracker = keras.metrics.Mean(name="loss")
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -91,40 +137,92 @@ class GAN(keras.Model):
         self.d_optimizer = None
         self.g_optimizer = None
         self.loss_fn = None
-        if generator.built and discriminator.built:
+        self.gan_loss = None
+        self.d_steps = 1
+        self.gradient_penalty_weight = 0.0
+        self.r1_weight = 0.0
+        if generator.built and all(d.built for _, d in self._discriminator_list):
             # `fit()` under a strategy insists that every layer is built.
             self.built = True
 
     @property
+    def discriminators(self):
+        """`{name: model}` of every discriminator (`"discriminator"` for a single one)."""
+        return dict(self._discriminator_list)
+
+    @property
+    def sampling_generator(self):
+        """The generator used for sampling and export: the moving average when there is one."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
+    @property
     def clip_shape(self):
         """The `(T, H, W, C)` shape of one generated clip."""
+        outputs = getattr(self.generator, "outputs", None)
+        if outputs:
+            return tuple(outputs[0].shape[1:])
         return tuple(self.generator.compute_output_shape((None, self.latent_dim))[1:])
 
-    def call(self, noise, training=False):
-        """Generates clips from noise: `gan(noise)` equals `gan.generator(noise)`."""
-        return self.generator(noise, training=training)
+    def call(self, inputs, training=False):
+        """Generates clips: `gan(inputs)` equals `gan.generator(inputs)`."""
+        return self.generator(inputs, training=training)
 
-    def compile(self, d_optimizer=None, g_optimizer=None, loss_fn=None, **kwargs):
-        """Sets the optimizers and the loss and builds the optimizers.
+    def compile(
+        self,
+        d_optimizer=None,
+        g_optimizer=None,
+        loss_fn=None,
+        loss=None,
+        d_steps=1,
+        gradient_penalty=0.0,
+        r1=0.0,
+        **kwargs,
+    ):
+        """Sets the optimizers, the objective and its penalties, and builds the optimizers.
 
         Args:
-            d_optimizer: optimizer of the discriminator; default
+            d_optimizer: optimizer of the discriminator(s); default
                 `Adam(2e-4, beta_1=0.5)` as in DCGAN and VGAN.
             g_optimizer: optimizer of the generator; the same default.
-            loss_fn: a `keras.losses.Loss` comparing logits with 0/1 targets;
-                default `BinaryCrossentropy(from_logits=True)`. It is applied
-                per example and averaged over the global batch.
+            loss_fn: a `keras.losses.Loss` comparing logits with 0/1 targets,
+                used with the non-saturating generator objective; default
+                `BinaryCrossentropy(from_logits=True)`. Leave it out when
+                passing `loss`.
+            loss: the objective instead of `loss_fn`: a
+                `keras_vidgan.losses.GANLoss` or its name (`"bce"`,
+                `"minimax"`, `"hinge"`, `"lsgan"`, `"wgan"`).
+            d_steps: int. Discriminator updates per generator update (5 in
+                WGAN-GP). Each uses the step's real batch with fresh noise.
+            gradient_penalty: float. Weight of the WGAN-GP penalty
+                (Gulrajani et al., 2017; 10 in the paper); 0 for none.
+            r1: float. R1 weight gamma (Mescheder et al., 2018): `gamma / 2`
+                times the mean squared gradient norm on real clips; 0 for none.
             **kwargs: passed to `keras.Model.compile` (for example
                 `steps_per_execution`).
         """
+        if loss_fn is not None and loss is not None:
+            raise ValueError("Pass either `loss_fn` (a Keras loss) or `loss`, not both.")
+        if isinstance(d_steps, bool) or not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"`d_steps` must be a positive integer, got {d_steps!r}.")
+        if gradient_penalty < 0 or r1 < 0:
+            raise ValueError("`gradient_penalty` and `r1` are weights and cannot be negative.")
         d_optimizer = d_optimizer or keras.optimizers.Adam(
             2e-4, beta_1=0.5, name="discriminator_adam"
         )
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5, name="generator_adam")
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each is built for one network.")
-        self.loss_fn = loss_fn or keras.losses.BinaryCrossentropy(from_logits=True)
-        discriminator_variable_ids = {id(v) for v in self.discriminator.trainable_variables}
+        if loss is not None:
+            self.gan_loss = loss if isinstance(loss, GANLoss) else GANLoss(loss)
+            self.loss_fn = None
+        else:
+            self.gan_loss = None
+            self.loss_fn = loss_fn or keras.losses.BinaryCrossentropy(from_logits=True)
+        self.d_steps = d_steps
+        self.gradient_penalty_weight = float(gradient_penalty)
+        self.r1_weight = float(r1)
+        discriminator_variables = self._discriminator_variables()
+        discriminator_variable_ids = {id(v) for v in discriminator_variables}
         # Keras' callbacks change `model.optimizer.optimizers`; the GAN step applies
         # `g_optimizer` and `d_optimizer` itself.
         joint_optimizer = keras.optimizers.MultiOptimizer(
@@ -138,24 +236,36 @@ class GAN(keras.Model):
         self.g_optimizer = g_optimizer
         # Built here, not lazily: MirroredStrategy cannot create optimizer slots
         # while tracing the first step (keras-team/keras#23085).
-        joint_optimizer.build(
-            self.generator.trainable_variables + self.discriminator.trainable_variables
-        )
+        joint_optimizer.build(self.generator.trainable_variables + discriminator_variables)
 
     def get_compile_config(self):
         if self.d_optimizer is None:
             return None
-        return {
+        config = {
             "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
             "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
             "loss_fn": keras.saving.serialize_keras_object(self.loss_fn),
         }
+        if self.gan_loss is not None:
+            config["loss"] = keras.saving.serialize_keras_object(self.gan_loss)
+        if self.d_steps != 1:
+            config["d_steps"] = self.d_steps
+        if self.gradient_penalty_weight:
+            config["gradient_penalty"] = self.gradient_penalty_weight
+        if self.r1_weight:
+            config["r1"] = self.r1_weight
+        return config
 
     def compile_from_config(self, config):
+        loss = config.get("loss")
         self.compile(
             d_optimizer=keras.saving.deserialize_keras_object(config["d_optimizer"]),
             g_optimizer=keras.saving.deserialize_keras_object(config["g_optimizer"]),
             loss_fn=keras.saving.deserialize_keras_object(config["loss_fn"]),
+            loss=None if loss is None else keras.saving.deserialize_keras_object(loss),
+            d_steps=config.get("d_steps", 1),
+            gradient_penalty=config.get("gradient_penalty", 0.0),
+            r1=config.get("r1", 0.0),
         )
 
     def build(self, input_shape=None):
@@ -171,23 +281,52 @@ class GAN(keras.Model):
             self.fake_probability_tracker,
         ]
 
+    def _discriminator_variables(self):
+        variables, seen = [], set()
+        for _, discriminator in self._discriminator_list:
+            for variable in discriminator.trainable_variables:
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    variables.append(variable)
+        return variables
+
+    def _stream_seed(self, offset):
+        """The stateless seed of draw `offset` of the current step.
+
+        Draws `0 .. d_steps - 1` feed the discriminator updates and draw
+        `d_steps` the generator update (with one discriminator step: 0 and 1).
+        """
+        step = tf.cast(self.optimizer.iterations, tf.int64)
+        return tf.stack([tf.constant(self.seed, tf.int64), step * (self.d_steps + 1) + offset])
+
+    def _replica_slice(self, draw, batch_size):
+        """This replica's rows of `draw(global_batch_size)`."""
+        context = tf.distribute.get_replica_context()
+        num_replicas = context.num_replicas_in_sync if context else 1
+        replica_id = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
+        values = draw(batch_size * num_replicas)
+        return values[replica_id * batch_size : (replica_id + 1) * batch_size]
+
     def sample_noise(self, batch_size, offset=0):
         """Noise for this replica's part of the global batch at the current step.
 
         Args:
             batch_size: this replica's batch size.
-            offset: which of the step's independent draws (0 for the
-                discriminator update, 1 for the generator update).
+            offset: which of the step's independent draws (`0 .. d_steps - 1`
+                for the discriminator updates, `d_steps` for the generator).
         """
-        context = tf.distribute.get_replica_context()
-        num_replicas = context.num_replicas_in_sync if context else 1
-        replica_id = tf.cast(context.replica_id_in_sync_group if context else 0, tf.int32)
-        step = tf.cast(self.optimizer.iterations, tf.int64)
-        seed = tf.stack([tf.constant(self.seed, tf.int64), step * 2 + offset])
-        global_noise = tf.random.stateless_normal(
-            [batch_size * num_replicas, self.latent_dim], seed=seed
+        seed = self._stream_seed(offset)
+        return self._replica_slice(
+            lambda n: tf.random.stateless_normal([n, self.latent_dim], seed=seed), batch_size
         )
-        return global_noise[replica_id * batch_size : (replica_id + 1) * batch_size]
+
+    def sample_interpolation_weights(self, batch_size, offset=0):
+        """The gradient penalty's `epsilon ~ U[0, 1]`, one per example, for draw `offset`."""
+        # Folded, so that the weights are independent of the same draw's noise.
+        seed = tf.random.experimental.stateless_fold_in(self._stream_seed(offset), 1)
+        return self._replica_slice(
+            lambda n: tf.random.stateless_uniform([n], seed=seed), batch_size
+        )
 
     def _check_clip_shape(self, real):
         expected = self.clip_shape
@@ -203,47 +342,111 @@ class GAN(keras.Model):
                 "the data's shape."
             )
 
+    def _labels_from(self, labels):
+        if self.num_classes is None:
+            return None
+        if labels is None:
+            raise ValueError(
+                f"The generator is class-conditional ({self.num_classes} classes): the "
+                "dataset must yield (clip, label) pairs."
+            )
+        labels = tf.convert_to_tensor(labels)
+        if labels.shape.rank == 2:
+            # Moving MNIST yields one label per digit; the first names the clip.
+            labels = labels[:, 0]
+        return tf.cast(labels, tf.int32)
+
+    def generator_inputs(self, noise, labels=None, first_frames=None):
+        """The generator's input structure: noise, then labels, then first frames, as it needs."""
+        inputs = [noise]
+        if self.num_classes is not None:
+            inputs.append(labels)
+        if self.condition_on_first_frame:
+            if first_frames is None:
+                raise ValueError("The generator is conditioned on a first frame: pass one.")
+            inputs.append(first_frames)
+        return inputs[0] if len(inputs) == 1 else inputs
+
     def train_step(self, data):
-        real, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        real, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         if isinstance(real, (tuple, list)):
-            real = real[0]
+            real, labels = real[0], (real[1] if len(real) > 1 else labels)
         self._check_clip_shape(real)
         real = tf.cast(real, self.compute_dtype)
+        labels = self._labels_from(labels)
+        first_frames = real[:, 0] if self.condition_on_first_frame else None
         batch_size = tf.shape(real)[0]
-        d_per_example, real_logits, fake_logits = self.discriminator_step(real)
-        g_per_example = self.generator_step(batch_size)
+        for offset in range(self.d_steps):
+            d_per_example, real_logits, fake_logits = self.discriminator_step(
+                real, labels=labels, first_frames=first_frames, offset=offset
+            )
+            self.d_loss_tracker.update_state(d_per_example)
+        g_per_example = self.generator_step(batch_size, labels=labels, first_frames=first_frames)
+        if self.ema_generator is not None:
+            self.update_moving_average()
         self.optimizer.iterations.assign_add(1)
 
         # Trackers take per-example values: Keras sums their totals and counts over
         # replicas, so the logs show global means whatever the number of replicas.
         self.loss_tracker.update_state(d_per_example + g_per_example)
-        self.d_loss_tracker.update_state(d_per_example)
         self.g_loss_tracker.update_state(g_per_example)
         self.real_probability_tracker.update_state(tf.sigmoid(real_logits))
         self.fake_probability_tracker.update_state(tf.sigmoid(fake_logits))
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def discriminator_step(self, real):
-        """One discriminator update: real clips towards 1, generated clips towards 0.
+    def score(self, discriminator, clips, labels=None, training=True):
+        """float32 logits `[B, K]` of one discriminator, with labels if it takes them."""
+        if getattr(discriminator, "num_classes", None) is not None:
+            logits = discriminator([clips, labels], training=training)
+        else:
+            logits = discriminator(clips, training=training)
+        logits = tf.cast(logits, tf.float32)
+        return tf.reshape(logits, [tf.shape(logits)[0], -1])
+
+    def discriminator_step(self, real, labels=None, first_frames=None, offset=0):
+        """One discriminator update: real clips towards "real", generated clips towards "fake".
+
+        Args:
+            real: this replica's real clips.
+            labels: int32 `[B]` classes, for a conditional generator.
+            first_frames: `[B, H, W, C]`, for a first-frame-conditioned generator.
+            offset: which discriminator update of the step this is.
 
         Returns:
-            `(per_example_loss, real_logits, fake_logits)` for this replica's batch.
+            `(per_example_loss, real_logits, fake_logits)` for this replica's
+            batch; the logits of all discriminators side by side, `[B, sum K]`.
         """
-        noise = self.sample_noise(tf.shape(real)[0], offset=0)
-        fake = self.generator(noise, training=True)
+        batch_size = tf.shape(real)[0]
+        noise = self.sample_noise(batch_size, offset=offset)
+        fake = self.generator(
+            self.generator_inputs(noise, labels, first_frames), training=True
+        )
+        fake = tf.cast(fake, real.dtype)
+        if self.gradient_penalty_weight:
+            epsilon = self.sample_interpolation_weights(batch_size, offset=offset)
         with tf.GradientTape() as tape:
-            real_logits = tf.cast(self.discriminator(real, training=True), tf.float32)
-            fake_logits = tf.cast(self.discriminator(fake, training=True), tf.float32)
-            per_example = self.per_example_loss(1.0, real_logits) + self.per_example_loss(
-                0.0, fake_logits
-            )
+            per_example = tf.zeros([batch_size], tf.float32)
+            all_real, all_fake = [], []
+            for _, discriminator in self._discriminator_list:
+                real_logits = self.score(discriminator, real, labels)
+                fake_logits = self.score(discriminator, fake, labels)
+                per_example += self.discriminator_loss(real_logits, fake_logits)
+                critic = lambda clips, d=discriminator: self.score(d, clips, labels)  # noqa: E731
+                if self.gradient_penalty_weight:
+                    per_example += self.gradient_penalty_weight * gradient_penalty(
+                        critic, real, fake, epsilon
+                    )
+                if self.r1_weight:
+                    per_example += 0.5 * self.r1_weight * r1_penalty(critic, real)
+                all_real.append(real_logits)
+                all_fake.append(fake_logits)
             loss = tf.nn.compute_average_loss(per_example)
-        variables = self.discriminator.trainable_variables
+        variables = self._discriminator_variables()
         self.d_optimizer.apply(tape.gradient(loss, variables), variables)
-        return per_example, real_logits, fake_logits
+        return per_example, tf.concat(all_real, axis=1), tf.concat(all_fake, axis=1)
 
-    def generator_step(self, batch_size):
-        """One generator update with the non-saturating loss: make generated clips look real.
+    def generator_step(self, batch_size, labels=None, first_frames=None):
+        """One generator update: make generated clips look real to every discriminator.
 
         The generator's own losses (VGAN's mask penalty) are added, averaged
         over replicas like the adversarial term.
@@ -251,52 +454,156 @@ class GAN(keras.Model):
         Returns:
             The per-example generator loss, regularisation included.
         """
-        noise = self.sample_noise(batch_size, offset=1)
+        noise = self.sample_noise(batch_size, offset=self.d_steps)
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
         with tf.GradientTape() as tape:
-            fake, regularization = self.generate_with_regularization(noise)
-            fake_logits = tf.cast(self.discriminator(fake, training=True), tf.float32)
-            adversarial = self.per_example_loss(1.0, fake_logits)
+            fake, regularization = self.generate_with_regularization(
+                self.generator_inputs(noise, labels, first_frames)
+            )
+            adversarial = tf.zeros([batch_size], tf.float32)
+            for _, discriminator in self._discriminator_list:
+                adversarial += self.generator_loss(self.score(discriminator, fake, labels))
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(loss, variables), variables)
         return adversarial + regularization
 
-    def generate_with_regularization(self, noise):
+    def update_moving_average(self):
+        """Moves every weight of `ema_generator` towards the generator's by the decay."""
+        step = tf.cast(self.optimizer.iterations, tf.float32)
+        decay = tf.minimum(self.ema_decay, (1.0 + step) / (10.0 + step))
+        pairs = [
+            (average.value, current.value)
+            for average, current in zip(self.ema_generator.weights, self.generator.weights)
+            if current.dtype.startswith("float")
+        ]
+
+        # The averages are mirrored variables: update every copy in cross-replica
+        # context, the way Keras' optimizers apply their updates.
+        def apply(strategy, pairs):
+            for average, current in pairs:
+                strategy.extended.update(
+                    average,
+                    lambda a, c: a.assign(decay * a + (1.0 - decay) * tf.cast(c, a.dtype)),
+                    args=(current,),
+                    group=False,
+                )
+
+        tf.__internal__.distribute.interim.maybe_merge_call(
+            apply, tf.distribute.get_strategy(), pairs
+        )
+
+    def generate_with_regularization(self, inputs):
         """Training-mode clips and the generator's own penalty for this batch (0 if none)."""
         if hasattr(self.generator, "regularized_call"):
-            fake, penalty = self.generator.regularized_call(noise, training=True)
+            fake, penalty = self.generator.regularized_call(inputs, training=True)
             return fake, tf.cast(penalty, tf.float32)
-        return self.generator(noise, training=True), tf.constant(0.0)
+        return self.generator(inputs, training=True), tf.constant(0.0)
+
+    def discriminator_loss(self, real_logits, fake_logits):
+        """Per-example discriminator loss `[B]` of the compiled objective."""
+        if self.gan_loss is not None:
+            return self.gan_loss.discriminator_loss(real_logits, fake_logits)
+        return self.per_example_loss(1.0, real_logits) + self.per_example_loss(0.0, fake_logits)
+
+    def generator_loss(self, fake_logits):
+        """Per-example generator loss `[B]` of the compiled objective."""
+        if self.gan_loss is not None:
+            return self.gan_loss.generator_loss(fake_logits)
+        return self.per_example_loss(1.0, fake_logits)
 
     def per_example_loss(self, target, logits):
-        """`loss_fn` between a constant target and `[B, 1]` logits, one value per example."""
+        """`loss_fn` between a constant target and `[B, K]` logits, one value per example."""
         logits = tf.cast(logits, tf.float32)
+        logits = tf.reshape(logits, [tf.shape(logits)[0], -1])
         targets = tf.fill(tf.shape(logits), target)
+        # `call` skips the reduction (and its division by the replica count); Keras
+        # losses already average over the last axis, the K scores of a clip.
         per_example = self.loss_fn.call(targets, logits)
-        return tf.reshape(per_example, [tf.shape(logits)[0], -1])[:, 0]
+        return tf.reduce_mean(tf.reshape(per_example, [tf.shape(logits)[0], -1]), axis=1)
 
-    def generate(self, num_videos, seed=0, batch_size=32):
-        """Generates `num_videos` clips as a NumPy array in [-1, 1], reproducibly for a seed."""
+    def generate(self, num_videos, seed=0, batch_size=32, labels=None, first_frames=None):
+        """Generates clips as a NumPy array in [-1, 1], reproducibly for a seed.
+
+        Uses `sampling_generator` (the moving average of the weights when
+        there is one).
+
+        Args:
+            num_videos: int.
+            seed: int; the noise is `stateless_normal(seed=[seed, 0])`.
+            batch_size: clips per generator call.
+            labels: int class of every clip, or `num_videos` ints, for a
+                class-conditional generator.
+            first_frames: `[num_videos, H, W, C]` frames for a
+                first-frame-conditioned generator.
+        """
         noise = tf.random.stateless_normal([num_videos, self.latent_dim], seed=[seed, 0])
-        return self.generator.predict(noise, batch_size=batch_size, verbose=0)
+        inputs = [noise]
+        if self.num_classes is not None:
+            if labels is None:
+                raise ValueError(f"Pass `labels`: the generator has {self.num_classes} classes.")
+            labels = np.broadcast_to(np.asarray(labels, np.int32), (num_videos,))
+            inputs.append(tf.constant(labels))
+        if self.condition_on_first_frame:
+            if first_frames is None:
+                raise ValueError("Pass `first_frames`: the generator starts from given frames.")
+            inputs.append(tf.cast(first_frames, tf.float32))
+        inputs = inputs[0] if len(inputs) == 1 else inputs
+        return self.sampling_generator.predict(inputs, batch_size=batch_size, verbose=0)
 
     def get_config(self):
-        return {
+        if isinstance(self.discriminator, dict):
+            discriminator = {
+                key: keras.saving.serialize_keras_object(model)
+                for key, model in self.discriminator.items()
+            }
+        elif isinstance(self.discriminator, (list, tuple)):
+            discriminator = [keras.saving.serialize_keras_object(m) for m in self.discriminator]
+        else:
+            discriminator = keras.saving.serialize_keras_object(self.discriminator)
+        config = {
             **super().get_config(),
             "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "discriminator": discriminator,
             "latent_dim": self.latent_dim,
             "seed": self.seed,
         }
+        if self.ema_decay is not None:
+            config["ema_decay"] = self.ema_decay
+        return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
         config["generator"] = keras.saving.deserialize_keras_object(config["generator"])
-        config["discriminator"] = keras.saving.deserialize_keras_object(config["discriminator"])
+        discriminator = config["discriminator"]
+        if isinstance(discriminator, dict) and "class_name" not in discriminator:
+            discriminator = {
+                key: keras.saving.deserialize_keras_object(value)
+                for key, value in discriminator.items()
+            }
+        elif isinstance(discriminator, (list, tuple)):
+            discriminator = [keras.saving.deserialize_keras_object(v) for v in discriminator]
+        else:
+            discriminator = keras.saving.deserialize_keras_object(discriminator)
+        config["discriminator"] = discriminator
         return cls(**config)
 
 
-def _is_graph_model(model):
-    return bool(getattr(model, "inputs", None)) and len(model.inputs) == 1
+def _as_named_list(discriminator):
+    if isinstance(discriminator, dict):
+        if not discriminator:
+            raise ValueError("Pass at least one discriminator.")
+        return [(str(key), model) for key, model in discriminator.items()]
+    if isinstance(discriminator, (list, tuple)):
+        if not discriminator:
+            raise ValueError("Pass at least one discriminator.")
+        return [(f"discriminator_{index}", model) for index, model in enumerate(discriminator)]
+    return [("discriminator", discriminator)]
+
+
+def _copy_model(model):
+    """A model with the same architecture and (copied) weights."""
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
+    copy.set_weights(model.get_weights())
+    return copy

@@ -16,7 +16,7 @@ DEFAULTS = {
     "epochs": 30,
     "steps_per_epoch": 100,
     "latent_dim": 100,
-    "width": 32,
+    "width": 16,
     "digits": 1,
     "seed": 0,
     "out": "runs/moving_mnist",
@@ -84,7 +84,7 @@ def add_arguments(parser):
     shape.add_argument(
         "--upsampling",
         choices=["transpose", "resize"],
-        default="transpose",
+        default="resize",
         help="generator upsampling (default: %(default)s)",
     )
     run = parser.add_argument_group("training")
@@ -174,6 +174,7 @@ def build_dataset(args):
                 training=True,
                 seed=args.seed,
                 strict=args.strict,
+                class_mapping_path=args.out,
             )
         except (ValueError, FileNotFoundError) as error:
             raise UserError(str(error)) from None
@@ -228,13 +229,15 @@ def make_strategy(name):
 
 
 def run(args):
+    # Checked before TensorFlow loads, so a mistake costs no start-up time.
+    config = run_config(args)
+    check_resumable(args.out, config)
+
     import keras
 
     from keras_vidgan.training import LossPlot, SafeCheckpoint, SampleWriter, load_gan
     from keras_vidgan.training.run_directory import latest_checkpoint
 
-    config = run_config(args)
-    check_resumable(args.out, config)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "config.json"), "w") as handle:
         json.dump(config, handle, indent=2, sort_keys=True)

@@ -86,7 +86,7 @@ def load_gan(path, compile=True):
     """
     import keras
 
-    import keras_vidgan  # noqa: F401  (registers the serializable classes)
+    import keras_vidgan.models  # noqa: F401  (registers the serializable classes)
     from keras_vidgan.models.gan import GAN
 
     model_path = resolve_model_path(path)

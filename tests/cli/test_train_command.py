@@ -1,0 +1,133 @@
+"""`keras-vidgan train` end to end, in subprocesses as a user runs it."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+TINY = [
+    "--frames",
+    "8",
+    "--size",
+    "32",
+    "--width",
+    "4",
+    "--latent-dim",
+    "8",
+    "--batch-size",
+    "2",
+    "--steps-per-epoch",
+    "2",
+    "--num-samples",
+    "2",
+    "--verbose",
+    "2",
+]
+
+
+def _command(out_dir, *extra):
+    return [
+        sys.executable,
+        "-m",
+        "keras_vidgan.cli.main",
+        "train",
+        "--out",
+        str(out_dir),
+        *TINY,
+        *extra,
+    ]
+
+
+def _run(out_dir, *extra, timeout=300):
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    return subprocess.run(
+        _command(out_dir, *extra), capture_output=True, text=True, timeout=timeout, env=environment
+    )
+
+
+def test_tiny_run_writes_every_output(tmp_path):
+    out = tmp_path / "run"
+    completed = _run(out, "--epochs", "2")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    config = json.loads((out / "config.json").read_text())
+    assert config["frames"] == 8 and config["dataset"] == "moving_mnist" and config["fps"] == 8
+    assert sorted(os.listdir(out / "checkpoints")) == ["epoch_0001.keras", "epoch_0002.keras"]
+    samples = set(os.listdir(out / "samples"))
+    for stem in ("epoch_0001", "epoch_0002"):
+        assert {stem + ".gif", stem + ".mp4", stem + ".png"} <= samples
+    with open(out / "logs" / "training.csv", newline="") as handle:
+        assert [row["epoch"] for row in csv.DictReader(handle)] == ["0", "1"]
+    assert any("tfevents" in name for _, _, files in os.walk(out / "logs") for name in files)
+    assert (out / "loss.png").stat().st_size > 1000
+    # Keras' per-epoch progress line is shown.
+    assert "Epoch 2/2" in completed.stdout and "d_loss" in completed.stdout
+
+
+def test_killed_run_resumes_from_the_last_finished_epoch(tmp_path):
+    out = tmp_path / "run"
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    # Enough steps per epoch that the kill lands inside the second epoch.
+    process = subprocess.Popen(
+        _command(out, "--epochs", "3", "--steps-per-epoch", "40"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=environment,
+    )
+    first = out / "checkpoints" / "epoch_0001.keras"
+    try:
+        deadline = time.time() + 300
+        while not first.exists() and process.poll() is None and time.time() < deadline:
+            time.sleep(0.2)
+        assert first.exists(), "the first epoch never finished"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finished = sorted(os.listdir(out / "checkpoints"))
+    assert "epoch_0003.keras" not in finished
+
+    completed = _run(out, "--epochs", "3", "--steps-per-epoch", "40")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    last_done = len([n for n in finished if n.endswith(".keras") and "partial" not in n])
+    assert "Resuming from" in completed.stdout
+    assert f"(epoch {last_done} of 3)" in completed.stdout
+    assert f"Epoch {last_done + 1}/3" in completed.stdout
+    assert "Epoch 1/3" not in completed.stdout
+    assert "epoch_0003.keras" in os.listdir(out / "checkpoints")
+
+
+def test_rerunning_a_finished_run_trains_nothing(tmp_path):
+    out = tmp_path / "run"
+    assert _run(out, "--epochs", "1").returncode == 0
+    completed = _run(out, "--epochs", "1")
+    assert completed.returncode == 0
+    assert "already holds 1 trained epochs" in completed.stdout
+
+
+def test_a_run_directory_with_other_settings_is_refused(tmp_path):
+    out = tmp_path / "run"
+    assert _run(out, "--epochs", "1").returncode == 0
+    completed = _run(out, "--epochs", "1", "--width", "8")
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "width 4 -> 8" in lines[0] and "--out" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "flags,message",
+    [
+        (["--size", "-4"], "argument --size: invalid choice"),
+        (["--frames", "12"], "argument --frames: invalid choice"),
+        (["--batch-size", "0"], "expected a positive integer, got 0"),
+        (["--epochs", "many"], "expected a positive integer, got 'many'"),
+    ],
+)
+def test_bad_flags_get_one_line_errors(tmp_path, flags, message):
+    completed = _run(tmp_path / "run", *flags, timeout=60)
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert message in completed.stderr.strip().splitlines()[-1]

@@ -105,8 +105,8 @@ def main():
     print(f"float32 matmul 2048x2048: {matmul_rate / 1e9:.1f} GFLOP/s")
     configurations = [
         (
-            "default (16x32x32x1, width %d, batch %d)"
-            % (DEFAULTS["width"], DEFAULTS["batch_size"]),
+            f"default ({DEFAULTS['frames']}x{DEFAULTS['size']}x{DEFAULTS['size']}x1, "
+            f"width {DEFAULTS['width']}, batch {DEFAULTS['batch_size']})",
             DEFAULTS["frames"],
             DEFAULTS["size"],
             DEFAULTS["width"],

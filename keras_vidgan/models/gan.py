@@ -418,9 +418,7 @@ class GAN(keras.Model):
         """
         batch_size = tf.shape(real)[0]
         noise = self.sample_noise(batch_size, offset=offset)
-        fake = self.generator(
-            self.generator_inputs(noise, labels, first_frames), training=True
-        )
+        fake = self.generator(self.generator_inputs(noise, labels, first_frames), training=True)
         fake = tf.cast(fake, real.dtype)
         if self.gradient_penalty_weight:
             epsilon = self.sample_interpolation_weights(batch_size, offset=offset)
@@ -603,7 +601,10 @@ def _as_named_list(discriminator):
 
 
 def _copy_model(model):
-    """A model with the same architecture and (copied) weights."""
+    """A frozen model with the same architecture and (copied) weights."""
     copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(model))
     copy.set_weights(model.get_weights())
+    # Only the moving average changes it: no optimizer (nor `fit()`'s final
+    # `finalize_variable_values`) may treat its weights as trainable.
+    copy.trainable = False
     return copy

@@ -15,7 +15,8 @@ def to_uint8(clips):
     clips = np.asarray(clips)
     if clips.dtype == np.uint8:
         return clips
-    return np.clip(np.round((clips + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    # float64, like the exported signatures, so files and served videos agree bit for bit.
+    return np.clip(np.round((clips.astype(np.float64) + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
 def video_grid(clips, columns=None, padding=2):

@@ -52,6 +52,9 @@ class VGANGenerator(keras.Model):
             (Odena et al., 2016, "Deconvolution and Checkerboard Artifacts");
             on Moving MNIST they dominated the first few hundred steps.
         mask_l1: float. Weight of the L1 penalty on the mask.
+        num_classes: int or None. With classes the generator takes
+            `[noise, labels]` (int labels `[B]`) and a learned label embedding
+            is concatenated to the noise that feeds both streams.
         **kwargs: passed to `keras.Model` (for example `name`, `dtype`).
 
     Example:
@@ -77,6 +80,7 @@ class VGANGenerator(keras.Model):
         width=32,
         upsampling="resize",
         mask_l1=0.1,
+        num_classes=None,
         **kwargs,
     ):
         check_positive_int("latent_dim", latent_dim)
@@ -90,9 +94,17 @@ class VGANGenerator(keras.Model):
         ]
 
         noise = keras.Input(shape=(latent_dim,), name="noise")
+        inputs = noise
+        code = noise
+        if num_classes is not None:
+            check_positive_int("num_classes", num_classes)
+            labels = keras.Input(shape=(), dtype="int32", name="labels")
+            inputs = [noise, labels]
+            embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(labels)
+            code = layers.Concatenate()([noise, embedded])
 
         # Foreground stream: 3D, grows in time and space.
-        x = layers.Dense(start_frames * 4 * 4 * stage_widths[0], name="foreground_project")(noise)
+        x = layers.Dense(start_frames * 4 * 4 * stage_widths[0], name="foreground_project")(code)
         x = layers.Reshape((start_frames, 4, 4, stage_widths[0]))(x)
         x = layers.BatchNormalization(synchronized=True, name="foreground_project_norm")(x)
         x = layers.ReLU()(x)
@@ -107,7 +119,7 @@ class VGANGenerator(keras.Model):
         mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", name="mask")(x)
 
         # Background stream: 2D, one still image per clip.
-        y = layers.Dense(4 * 4 * stage_widths[0], name="background_project")(noise)
+        y = layers.Dense(4 * 4 * stage_widths[0], name="background_project")(code)
         y = layers.Reshape((4, 4, stage_widths[0]))(y)
         y = layers.BatchNormalization(synchronized=True, name="background_project_norm")(y)
         y = layers.ReLU()(y)
@@ -121,11 +133,11 @@ class VGANGenerator(keras.Model):
         )(y)
 
         video = layers.Lambda(_composite, name="composite")([foreground, mask, background])
-        super().__init__(inputs=noise, outputs=video, **kwargs)
+        super().__init__(inputs=inputs, outputs=video, **kwargs)
         # The same layers with the mask as a second output, for the penalty. It is
         # computed from this call's outputs rather than with `add_loss`, because
         # layer losses are shared between the threads of MirroredStrategy replicas.
-        self.video_and_mask = keras.Model(noise, [video, mask], name=f"{self.name}_with_mask")
+        self.video_and_mask = keras.Model(inputs, [video, mask], name=f"{self.name}_with_mask")
 
         self.latent_dim = latent_dim
         self.frames = frames
@@ -134,6 +146,7 @@ class VGANGenerator(keras.Model):
         self.width = width
         self.upsampling = upsampling
         self.mask_l1 = mask_l1
+        self.num_classes = num_classes
 
     def regularized_call(self, noise, training=False):
         """Generates clips and returns `(videos, mask_l1 * mean(|mask|))`.
@@ -157,6 +170,7 @@ class VGANGenerator(keras.Model):
             "width": self.width,
             "upsampling": self.upsampling,
             "mask_l1": self.mask_l1,
+            "num_classes": self.num_classes,
         }
 
     @classmethod

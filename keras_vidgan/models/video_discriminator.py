@@ -23,6 +23,11 @@ class VideoDiscriminator(keras.Model):
         channels: int. 1 or 3.
         width: int. Channels of the first convolution; each stage doubles it,
             up to 8x.
+        num_classes: int or None. With classes the model takes
+            `[clips, labels]` and is a projection discriminator (Miyato &
+            Koyama, 2018, "cGANs with Projection Discriminator"): the inner
+            product of a class embedding with the features is added to the
+            logit.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -39,7 +44,7 @@ class VideoDiscriminator(keras.Model):
     ```
     """
 
-    def __init__(self, frames=16, size=64, channels=1, width=32, **kwargs):
+    def __init__(self, frames=16, size=64, channels=1, width=32, num_classes=None, **kwargs):
         check_positive_int("width", width)
         check_clip_shape(frames, size, channels)
 
@@ -60,12 +65,21 @@ class VideoDiscriminator(keras.Model):
             x = layers.LeakyReLU(0.2)(x)
         x = layers.Flatten()(x)
         logits = layers.Dense(1, name="logits", dtype="float32")(x)
-        super().__init__(inputs=video, outputs=logits, **kwargs)
+        inputs = video
+        if num_classes is not None:
+            check_positive_int("num_classes", num_classes)
+            labels = keras.Input(shape=(), dtype="int32", name="labels")
+            inputs = [video, labels]
+            embedded = layers.Embedding(num_classes, x.shape[-1], name="label_embedding")(labels)
+            projection = keras.ops.sum(x * embedded, axis=-1, keepdims=True)
+            logits = layers.Add(dtype="float32", name="projected_logits")([logits, projection])
+        super().__init__(inputs=inputs, outputs=logits, **kwargs)
 
         self.frames = frames
         self.size = size
         self.channels = channels
         self.width = width
+        self.num_classes = num_classes
 
     def get_config(self):
         return {
@@ -76,6 +90,7 @@ class VideoDiscriminator(keras.Model):
             "size": self.size,
             "channels": self.channels,
             "width": self.width,
+            "num_classes": self.num_classes,
         }
 
     @classmethod

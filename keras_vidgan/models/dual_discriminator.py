@@ -1,0 +1,110 @@
+import keras
+from keras import layers
+
+from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
+from keras_vidgan.models.model_blocks import (
+    FrameSampler,
+    frame_features,
+    model_config,
+    projection_logits,
+    video_features,
+)
+
+
+@keras.saving.register_keras_serializable(package="keras_vidgan")
+class DualDiscriminator(keras.Model):
+    """DVD-GAN's pair of discriminators (Clark et al., 2019), as one model with two logits.
+
+    The spatial discriminator judges `frames_per_clip` frames at full
+    resolution with 2D convolutions (their scores averaged); the temporal
+    discriminator judges the whole clip, average-pooled 2x in space, with 3D
+    convolutions. The output is `[B, 2]`: `[spatial, temporal]`. `GAN` takes
+    the mean of the two per-clip losses, which is DVD-GAN's sum halved.
+
+    Args:
+        frames: int. Frames per clip, one of 8, 16, 32.
+        size: int. Height and width, one of 32, 64, 128.
+        channels: int. 1 or 3.
+        width: int. Channels of the first convolution of each branch.
+        frames_per_clip: int. Frames the spatial branch sees (8 in DVD-GAN),
+            random while training, evenly spaced otherwise.
+        num_classes: int or None. Projection discriminators (Miyato & Koyama,
+            2018) in both branches; the model then takes `[clips, labels]`.
+        spectral_norm: bool. Spectral normalization of every layer, as in
+            DVD-GAN.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_vidgan
+
+    discriminator = keras_vidgan.models.DualDiscriminator(
+        frames=8, size=32, channels=1, width=4, frames_per_clip=2
+    )
+    print(discriminator(np.zeros((3, 8, 32, 32, 1), "float32")).shape)  # (3, 2)
+    ```
+    """
+
+    def __init__(
+        self,
+        frames=16,
+        size=64,
+        channels=1,
+        width=32,
+        frames_per_clip=8,
+        num_classes=None,
+        spectral_norm=True,
+        **kwargs,
+    ):
+        check_positive_int("width", width)
+        check_clip_shape(frames, size, channels)
+        check_positive_int("frames_per_clip", frames_per_clip)
+        frames_per_clip = min(frames_per_clip, frames)
+        if num_classes is not None:
+            check_positive_int("num_classes", num_classes)
+
+        clips = keras.Input((frames, size, size, channels), name="video")
+        inputs = [clips]
+        labels = None
+        if num_classes is not None:
+            labels = keras.Input((), dtype="int32", name="labels")
+            inputs.append(labels)
+
+        chosen = clips
+        if frames_per_clip < frames:
+            chosen = FrameSampler(frames_per_clip, name="frame_sampler")(clips)
+        spatial = frame_features(chosen, width, size, "spatial", spectral_norm)
+        spatial = projection_logits(spatial, labels, num_classes, "spatial", spectral_norm)
+        spatial = layers.Reshape((1,))(keras.ops.mean(spatial, axis=1, keepdims=True))
+
+        small = layers.AveragePooling3D((1, 2, 2), name="downsample")(clips)
+        temporal = video_features(small, width, size // 2, "temporal", spectral_norm)
+        temporal = projection_logits(temporal, labels, num_classes, "temporal", spectral_norm)
+        logits = layers.Concatenate(dtype="float32", name="logits")([spatial, temporal])
+        super().__init__(inputs=inputs if len(inputs) > 1 else clips, outputs=logits, **kwargs)
+
+        self.frames = frames
+        self.size = size
+        self.channels = channels
+        self.width = width
+        self.frames_per_clip = frames_per_clip
+        self.num_classes = num_classes
+        self.spectral_norm = spectral_norm
+
+    def get_config(self):
+        return model_config(
+            self,
+            frames=self.frames,
+            size=self.size,
+            channels=self.channels,
+            width=self.width,
+            frames_per_clip=self.frames_per_clip,
+            num_classes=self.num_classes,
+            spectral_norm=self.spectral_norm,
+        )
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

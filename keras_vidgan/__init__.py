@@ -8,7 +8,7 @@ import importlib
 
 from keras_vidgan.version import __version__
 
-_SUBMODULES = ("data", "datasets", "export", "losses", "metrics", "models", "training")
+_SUBMODULES = ("data", "datasets", "export", "losses", "metrics", "models", "training", "utils")
 
 __all__ = ["GAN", "__version__", *_SUBMODULES]
 

@@ -1,18 +1,8 @@
 """`keras-vidgan export`: write a trained generator as a TF Serving model version."""
 
-import argparse
 
+from keras_vidgan.cli.argument_types import positive_int
 from keras_vidgan.cli.user_error import UserError
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def add_arguments(parser):

@@ -6,29 +6,9 @@ their reason in OUT/manifest.json; an interrupted run resumes when rerun
 with the same options.
 """
 
-import argparse
 
+from keras_vidgan.cli.argument_types import positive_float, positive_int
 from keras_vidgan.cli.user_error import UserError
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def positive_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
-    return value
 
 
 def add_arguments(parser):

@@ -5,22 +5,13 @@ same seed-to-noise mapping as the exported `generate_from_seed` signature, so
 the files are the same whichever of the three the videos come from.
 """
 
-import argparse
 import os
 
+from keras_vidgan.cli.argument_types import positive_int
 from keras_vidgan.cli.user_error import UserError
 
 FORMATS = ("gif", "mp4", "npy", "png")
 
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def add_arguments(parser):

@@ -1,9 +1,9 @@
 """`keras-vidgan train`: train a video GAN, resuming where an interrupted run stopped."""
 
-import argparse
 import json
 import os
 
+from keras_vidgan.cli.argument_types import positive_int
 from keras_vidgan.cli.user_error import UserError
 
 # CPU-sized: two cores train this to recognisable moving digits in well under an hour.
@@ -34,15 +34,6 @@ MODEL_KEYS = (
     "upsampling",
 )
 
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def add_arguments(parser):

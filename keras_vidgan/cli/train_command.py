@@ -32,7 +32,16 @@ MODEL_KEYS = (
     "width",
     "digits",
     "upsampling",
+    "model",
+    "conditional",
 )
+# --loss names: the GAN objective and, for wgan-gp, the gradient penalty weight (Gulrajani et al.).
+LOSSES = {
+    "bce": ("bce", 0.0),
+    "hinge": ("hinge", 0.0),
+    "lsgan": ("lsgan", 0.0),
+    "wgan-gp": ("wgan", 10.0),
+}
 
 
 
@@ -77,6 +86,41 @@ def add_arguments(parser):
         choices=["transpose", "resize"],
         default="resize",
         help="generator upsampling (default: %(default)s)",
+    )
+    objective = parser.add_argument_group("design and objective")
+    objective.add_argument(
+        "--model",
+        choices=["vgan", "tgan", "mocogan", "dvdgan"],
+        default="vgan",
+        help="generator design and its discriminators (default: %(default)s)",
+    )
+    objective.add_argument(
+        "--loss",
+        choices=sorted(LOSSES),
+        default="bce",
+        help="adversarial loss; wgan-gp adds a gradient penalty of 10 (default: %(default)s)",
+    )
+    objective.add_argument(
+        "--r1", type=float, default=0.0, metavar="GAMMA", help="R1 penalty weight (default: off)"
+    )
+    objective.add_argument(
+        "--ema",
+        type=float,
+        default=None,
+        metavar="DECAY",
+        help="keep a moving average of the generator weights (e.g. 0.999) for samples and export",
+    )
+    objective.add_argument(
+        "--d-steps",
+        type=positive_int,
+        default=1,
+        help="discriminator updates per generator update (default: %(default)s)",
+    )
+    objective.add_argument(
+        "--conditional",
+        action="store_true",
+        help="class-conditional model trained on (clip, label) pairs (Moving MNIST: the class "
+        "of the first digit; sample with `keras-vidgan sample --label K`)",
     )
     run = parser.add_argument_group("training")
     run.add_argument(
@@ -177,38 +221,56 @@ def build_dataset(args):
             size=args.size,
             digits=args.digits,
             seed=args.seed,
+            with_labels=getattr(args, "conditional", False),
         ).repeat()
     else:
         clips = datasets.bouncing_balls(
             num_clips=num_clips, frames=args.frames, size=args.size, seed=args.seed
         ).repeat()
     if args.channels == 3 and not args.data:
-        clips = clips.map(lambda clip: tf.repeat(clip, 3, axis=-1))
+        clips = clips.map(lambda clip, *labels: (tf.repeat(clip, 3, axis=-1), *labels))
     return clips.batch(args.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
 def build_gan(args):
-    from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
+    from keras_vidgan.models import GAN
+    from keras_vidgan.models.model_zoo import build_design
 
-    generator = VGANGenerator(
+    generator, discriminator = build_design(
+        getattr(args, "model", "vgan"),
+        frames=args.frames,
+        size=args.size,
+        channels=args.channels,
+        width=args.width,
         latent_dim=args.latent_dim,
-        frames=args.frames,
-        size=args.size,
-        channels=args.channels,
-        width=args.width,
+        num_classes=num_classes(args),
         upsampling=args.upsampling,
-        name="generator",
     )
-    discriminator = VideoDiscriminator(
-        frames=args.frames,
-        size=args.size,
-        channels=args.channels,
-        width=args.width,
-        name="discriminator",
-    )
-    gan = GAN(generator, discriminator, seed=args.seed)
-    gan.compile()
+    gan = GAN(generator, discriminator, seed=args.seed, ema_decay=getattr(args, "ema", None))
+    loss, penalty = LOSSES[getattr(args, "loss", "bce")]
+    if loss == "bce":
+        # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
+        gan.compile(d_steps=getattr(args, "d_steps", 1), r1=getattr(args, "r1", 0.0))
+    else:
+        gan.compile(
+            loss=loss,
+            gradient_penalty=penalty,
+            d_steps=getattr(args, "d_steps", 1),
+            r1=getattr(args, "r1", 0.0),
+        )
     return gan
+
+
+def num_classes(args):
+    """Classes of a --conditional run (None otherwise); refuses data without labels."""
+    if not getattr(args, "conditional", False):
+        return None
+    if args.data or args.dataset != "moving_mnist":
+        raise UserError(
+            "--conditional needs labelled clips; it supports --dataset moving_mnist (10 digit "
+            "classes) for now. Drop --conditional, or train on Moving MNIST."
+        )
+    return 10
 
 
 def make_strategy(name):

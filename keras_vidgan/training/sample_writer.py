@@ -50,6 +50,11 @@ class SampleWriter(keras.callbacks.Callback):
         model = self.model
         noise = tf.random.stateless_normal([self.num_videos, model.latent_dim], seed=[self.seed, 1])
         generator = getattr(model, "sampling_generator", model.generator)
+        num_classes = getattr(generator, "num_classes", None)
+        if num_classes is not None:
+            # A class-conditional generator: the videos cycle through the classes.
+            labels = tf.range(self.num_videos, dtype=tf.int32) % num_classes
+            return np.asarray(generator([noise, labels], training=False))
         return np.asarray(generator(noise, training=False))
 
     def on_epoch_end(self, epoch, logs=None):

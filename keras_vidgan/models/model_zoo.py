@@ -1,0 +1,99 @@
+"""The designs `keras-vidgan train --model` offers, each as a generator and its discriminators."""
+
+from keras_vidgan.models.dual_discriminator import DualDiscriminator
+from keras_vidgan.models.dvdgan_generator import DVDGANGenerator
+from keras_vidgan.models.image_discriminator import ImageDiscriminator
+from keras_vidgan.models.mocogan_generator import MoCoGANGenerator
+from keras_vidgan.models.tgan_generator import TGANGenerator
+from keras_vidgan.models.vgan_generator import VGANGenerator
+from keras_vidgan.models.video_discriminator import VideoDiscriminator
+
+DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+
+
+def build_design(
+    design,
+    frames=16,
+    size=64,
+    channels=1,
+    width=32,
+    latent_dim=100,
+    num_classes=None,
+    upsampling="resize",
+):
+    """A generator and the discriminator(s) of one design, ready for `GAN`.
+
+    - `vgan`: `VGANGenerator` (Vondrick et al., 2016) and a 3D `VideoDiscriminator`.
+    - `tgan`: `TGANGenerator` (Saito et al., 2017) and a 3D `VideoDiscriminator`.
+    - `mocogan`: `MoCoGANGenerator` (Tulyakov et al., 2018) with its two
+      discriminators, `{"image": ImageDiscriminator (one frame per clip),
+      "video": VideoDiscriminator}`. Its latent size is set by the design
+      (content 50 + 10 per frame), not by `latent_dim`.
+    - `dvdgan`: `DVDGANGenerator` (Clark et al., 2019) and the spectrally
+      normalized `DualDiscriminator` (8 frames for the spatial branch).
+
+    Args:
+        design: one of `DESIGNS`.
+        frames, size, channels: the clip shape.
+        width: base width of every network.
+        latent_dim: noise size (all designs but MoCoGAN).
+        num_classes: int for class-conditional models (projection
+            discriminators), or None.
+        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+
+    Returns:
+        `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
+
+    Example:
+
+    ```python
+    import keras_vidgan
+    from keras_vidgan.models.model_zoo import build_design
+
+    generator, discriminator = build_design("tgan", frames=8, size=32, width=4)
+    gan = keras_vidgan.GAN(generator, discriminator, seed=0)
+    ```
+    """
+    clip = dict(frames=frames, size=size, channels=channels)
+    if design == "vgan":
+        generator = VGANGenerator(
+            latent_dim=latent_dim,
+            width=width,
+            upsampling=upsampling,
+            num_classes=num_classes,
+            name="generator",
+            **clip,
+        )
+        return generator, VideoDiscriminator(
+            width=width, num_classes=num_classes, name="discriminator", **clip
+        )
+    if design == "tgan":
+        generator = TGANGenerator(
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+        )
+        return generator, VideoDiscriminator(
+            width=width, num_classes=num_classes, name="discriminator", **clip
+        )
+    if design == "mocogan":
+        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        discriminators = {
+            "image": ImageDiscriminator(
+                width=width,
+                frames_per_clip=1,
+                num_classes=num_classes,
+                name="image_discriminator",
+                **clip,
+            ),
+            "video": VideoDiscriminator(
+                width=width, num_classes=num_classes, name="video_discriminator", **clip
+            ),
+        }
+        return generator, discriminators
+    if design == "dvdgan":
+        generator = DVDGANGenerator(
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+        )
+        return generator, DualDiscriminator(
+            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **clip
+        )
+    raise ValueError(f"Unknown design {design!r}; expected one of {DESIGNS}.")

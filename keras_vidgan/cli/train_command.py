@@ -134,9 +134,11 @@ def add_arguments(parser):
     run.add_argument("--seed", type=int, default=DEFAULTS["seed"])
     run.add_argument(
         "--strategy",
-        choices=["default", "mirrored"],
+        choices=["default", "mirrored", "multiworker"],
         default="default",
-        help="`mirrored` uses every local GPU (or CPU) with MirroredStrategy",
+        help="`mirrored` uses every local GPU (or CPU) with MirroredStrategy; `multiworker` "
+        "trains on several machines with MultiWorkerMirroredStrategy, from TF_CONFIG "
+        "(see docs/distributed.md)",
     )
     run.add_argument(
         "--out",
@@ -278,22 +280,39 @@ def make_strategy(name):
 
     if name == "mirrored":
         return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
     return tf.distribute.get_strategy()
+
+
+def is_chief(strategy_name):
+    """Whether this process writes the run directory; checks TF_CONFIG for `multiworker`."""
+    if strategy_name != "multiworker":
+        return True
+    from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
+
+    try:
+        return read_tf_config().is_chief
+    except ClusterConfigError as error:
+        raise UserError(f"--strategy multiworker: {error}") from None
 
 
 def run(args):
     # Checked before TensorFlow loads, so a mistake costs no start-up time.
     config = run_config(args)
     check_resumable(args.out, config)
+    chief = is_chief(args.strategy)
 
     import keras
 
     from keras_vidgan.training import LossPlot, SafeCheckpoint, SampleWriter, load_gan
+    from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer
     from keras_vidgan.training.run_directory import latest_checkpoint
 
-    os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "config.json"), "w") as handle:
-        json.dump(config, handle, indent=2, sort_keys=True)
+    if chief:  # the other workers of a multi-worker run only read the run directory
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "config.json"), "w") as handle:
+            json.dump(config, handle, indent=2, sort_keys=True)
 
     strategy = make_strategy(args.strategy)
     initial_epoch, checkpoint = latest_checkpoint(args.out)
@@ -302,10 +321,11 @@ def run(args):
             f"{args.out} already holds {initial_epoch} trained epochs (--epochs {args.epochs}); "
             "raise --epochs to train further."
         )
-        LossPlot(
-            os.path.join(args.out, "loss.png"),
-            history_csv=os.path.join(args.out, "logs", "training.csv"),
-        ).draw()
+        if chief:
+            LossPlot(
+                os.path.join(args.out, "loss.png"),
+                history_csv=os.path.join(args.out, "logs", "training.csv"),
+            ).draw()
         return 0
     with strategy.scope():
         if checkpoint:
@@ -316,7 +336,8 @@ def run(args):
     dataset = build_dataset(args)
 
     logs_dir = os.path.join(args.out, "logs")
-    os.makedirs(logs_dir, exist_ok=True)
+    if chief:
+        os.makedirs(logs_dir, exist_ok=True)
     history_csv = os.path.join(logs_dir, "training.csv")
     callbacks = [
         keras.callbacks.TerminateOnNaN(),
@@ -331,7 +352,11 @@ def run(args):
         keras.callbacks.TensorBoard(logs_dir),
         LossPlot(os.path.join(args.out, "loss.png"), history_csv=history_csv),
     ]
-    gan.fit(
+    # Keras 3.15.1's fit() fails under MultiWorkerMirroredStrategy (keras-team/keras#20585);
+    # MultiWorkerTrainer runs the same train_step with the same callbacks (writers on the
+    # chief only). Once fit() works there, this line becomes `trainer = gan`.
+    trainer = MultiWorkerTrainer(gan) if args.strategy == "multiworker" else gan
+    trainer.fit(
         dataset,
         epochs=args.epochs,
         initial_epoch=initial_epoch,

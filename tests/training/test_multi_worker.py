@@ -9,8 +9,6 @@ a `finally`. The single-process reference runs in the test process with
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import textwrap
 import time
@@ -20,6 +18,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 from helpers.gan_fixtures import moving_square_clips, tiny_gan
+from helpers.worker_processes import kill_all, start_workers, wait_all
 
 WORKER_SCRIPT = textwrap.dedent(
     """
@@ -36,6 +35,7 @@ WORKER_SCRIPT = textwrap.dedent(
     strategy, cluster = multi_worker_strategy()
 
     from helpers.gan_fixtures import moving_square_clips, tiny_gan
+from helpers.worker_processes import kill_all, start_workers, wait_all
     from keras_vidgan.training import SafeCheckpoint, load_gan
     from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer, distribute_dataset
     from keras_vidgan.training.run_directory import latest_checkpoint
@@ -93,72 +93,12 @@ WORKER_SCRIPT = textwrap.dedent(
         }, handle)
     """
 )
-TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BATCH = 4
 STEPS = 2
 # Plain SGD (Adam's first steps amplify float noise in near-zero gradients to the
 # full learning rate), small enough that an adversarial game started from the
 # same point stays close for a few steps whatever order the sums run in.
 LR = 0.02
-
-
-def free_ports(count):
-    """Ports nothing listens on now; held open together so they are distinct."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("localhost", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
-def tf_config(ports, index):
-    workers = [f"localhost:{port}" for port in ports]
-    return json.dumps({"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}})
-
-
-def start_workers(command, tmp_path, name, count=2, extra_env=None):
-    """Starts `count` processes of `command` with TF_CONFIG; returns `(processes, log paths)`."""
-    ports = free_ports(count)
-    processes, logs = [], []
-    for index in range(count):
-        log_path = tmp_path / f"{name}_worker{index}.log"
-        environment = {
-            **os.environ,
-            "PYTHONPATH": TESTS_DIR,
-            "TF_CPP_MIN_LOG_LEVEL": "2",
-            "TF_CONFIG": tf_config(ports, index),
-            **(extra_env or {}),
-        }
-        with open(log_path, "w") as log:
-            processes.append(
-                subprocess.Popen(
-                    command(index), stdout=log, stderr=subprocess.STDOUT, env=environment,
-                    cwd=tmp_path / f"cwd{index}" if (tmp_path / f"cwd{index}").is_dir()
-                    else tmp_path,
-                )
-            )
-        logs.append(log_path)
-    return processes, logs
-
-
-def wait_all(processes, logs, timeout):
-    deadline = time.monotonic() + timeout
-    for process, log in zip(processes, logs):
-        try:
-            process.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"a worker did not finish in {timeout} s:\n{log.read_text()[-3000:]}")
-        assert process.returncode == 0, log.read_text()[-3000:]
-
-
-def kill_all(processes):
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            process.wait(timeout=30)
 
 
 def worker_command(options):

@@ -35,7 +35,6 @@ WORKER_SCRIPT = textwrap.dedent(
     strategy, cluster = multi_worker_strategy()
 
     from helpers.gan_fixtures import moving_square_clips, tiny_gan
-from helpers.worker_processes import kill_all, start_workers, wait_all
     from keras_vidgan.training import SafeCheckpoint, load_gan
     from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer, distribute_dataset
     from keras_vidgan.training.run_directory import latest_checkpoint
@@ -76,6 +75,22 @@ from helpers.worker_processes import kill_all, start_workers, wait_all
     index = cluster.task_index
     expected = clips[index * share:(index + 1) * share]
 
+    # Files are split by file: each worker reads only its own shards (AutoShardPolicy.FILE).
+    seen_files = []
+    if options.get("shards"):
+        def parse(record):
+            feature = {"file": tf.io.FixedLenFeature([], tf.int64)}
+            return tf.io.parse_single_example(record, feature)["file"]
+        files = tf.data.Dataset.from_tensor_slices(options["shards"])
+        records = files.interleave(tf.data.TFRecordDataset, cycle_length=1).map(parse)
+        file_options = tf.data.Options()
+        file_options.experimental_distribute.auto_shard_policy = (
+            tf.data.experimental.AutoShardPolicy.FILE)
+        records = records.with_options(file_options).batch(batch, drop_remainder=True)
+        for element in distribute_dataset(records, strategy):
+            for part in strategy.experimental_local_results(element):
+                seen_files.extend(int(v) for v in np.asarray(part))
+
     callbacks = [SafeCheckpoint(options["out"], keep_last=None)]
     if options.get("pause_after_epoch") and index == options.get("pause_worker"):
         callbacks.append(PauseAfterEpoch(options["pause_after_epoch"], options["marker"]))
@@ -88,6 +103,7 @@ from helpers.worker_processes import kill_all, start_workers, wait_all
             "initial_epoch": initial_epoch,
             "is_chief": trainer.is_chief,
             "first_batch_is_my_slice": bool(np.array_equal(local, expected)),
+            "seen_files": seen_files,
             "history": history.history,
             "iterations": int(gan.optimizer.iterations.numpy()),
         }, handle)
@@ -141,9 +157,17 @@ def assert_same_weights(actual, expected, tolerance=1e-5):
 
 
 def test_two_workers_train_like_one_process(reference, tmp_path):
+    shards = []
+    for file_index in range(4):
+        shards.append(str(tmp_path / f"shard{file_index}.tfrecord"))
+        with tf.io.TFRecordWriter(shards[-1]) as writer:
+            for _ in range(BATCH):
+                feature = tf.train.Feature(int64_list=tf.train.Int64List(value=[file_index]))
+                example = tf.train.Example(features=tf.train.Features(feature={"file": feature}))
+                writer.write(example.SerializeToString())
     options = {"out": str(tmp_path / "run"), "result": str(tmp_path / "result"),
                "initial_weights": reference["initial_weights"], "batch": BATCH,
-               "steps": STEPS, "epochs": 3, "learning_rate": LR}
+               "steps": STEPS, "epochs": 3, "learning_rate": LR, "shards": shards}
     processes, logs = start_workers(worker_command(options), tmp_path, "train")
     try:
         wait_all(processes, logs, timeout=240)
@@ -153,6 +177,9 @@ def test_two_workers_train_like_one_process(reference, tmp_path):
     assert [r["is_chief"] for r in results] == [True, False]
     # Each worker's replica got its own half of the global batch (DATA sharding).
     assert all(r["first_batch_is_my_slice"] for r in results)
+    # Worker i read shards i and i + 2, all of their records, and no other shard.
+    for index, worker in enumerate(results):
+        assert sorted(worker["seen_files"]) == sorted([index] * BATCH + [index + 2] * BATCH)
     # Training moved the weights, identically on both workers...
     changes = [np.max(np.abs(a - b)) for a, b in zip(results[0]["weights"], reference["initial"])]
     assert max(changes) > 1e-3

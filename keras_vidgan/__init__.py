@@ -8,7 +8,17 @@ import importlib
 
 from keras_vidgan.version import __version__
 
-_SUBMODULES = ("data", "datasets", "export", "losses", "metrics", "models", "training", "utils")
+_SUBMODULES = (
+    "data",
+    "datasets",
+    "export",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "training",
+    "utils",
+)
 
 __all__ = ["GAN", "__version__", *_SUBMODULES]
 

@@ -7,9 +7,9 @@ cached on disk (see `keras_vidgan.metrics.StatisticsCache`), so evaluating
 further checkpoints against the same data only runs I3D on generated clips.
 """
 
-import argparse
 import os
 
+from keras_vidgan.cli.argument_types import positive_int
 from keras_vidgan.cli.user_error import UserError
 
 # Built-in reference data: name -> (options a SPEC may set, their defaults).
@@ -17,16 +17,6 @@ BUILT_IN = {
     "moving_mnist": {"digits": 2, "seed": 0},
     "bouncing_balls": {"balls": 3, "seed": 0},
 }
-
-
-def positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
 
 
 def add_arguments(parser):

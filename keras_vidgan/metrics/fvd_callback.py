@@ -16,7 +16,7 @@ class FVDCallback(keras.callbacks.Callback):
     """Computes FVD and KVD of the generator every `every` epochs during `fit()`.
 
     At the end of the first epoch and of every `every`-th epoch, clips from
-    `model.generator` (fixed noise from the protocol's seed, so the curve
+    `model.sampling_generator` (fixed noise from the protocol's seed, so the curve
     follows the model, not the noise) are compared with `real` clips. Real
     statistics are computed once per run (and cached on disk when `cache` and
     `real_identity` are given).
@@ -102,7 +102,9 @@ class FVDCallback(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if not self.should_measure(epoch):
             return
-        generator = getattr(self.model, "generator", self.model)
+        generator = getattr(self.model, "sampling_generator", None) or getattr(
+            self.model, "generator", self.model
+        )
         fvd = self._evaluator()
         started = time.perf_counter()
         if self._real_stats is None:

@@ -171,7 +171,7 @@ def test_exports_sampling_generator_when_present(make_gan, tmp_path, test_noise)
 
     gan = make_gan(1)
     averaged = make_gan(2).generator
-    gan.sampling_generator = averaged
+    gan.ema_generator = averaged  # what GAN(..., ema_decay=...) keeps
     loaded = tf.saved_model.load(export_saved_model(gan, str(tmp_path / "model")))
     video = loaded.signatures["serving_default"](noise=tf.constant(test_noise))["video"].numpy()
     np.testing.assert_array_equal(video, to_uint8(np.asarray(averaged(test_noise))))

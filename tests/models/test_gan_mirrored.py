@@ -110,8 +110,11 @@ def test_mirrored_step_equals_single_device_step(tmp_path):
         # ...and both runs took the same step (EMA weights included in the weights), up
         # to float noise: summation order differs between one and two devices, and
         # the extended run chains several updates (second-order gradients included).
-        tolerance = 1e-5 + 1e-4 * run["max_weight_change"]
+        # A real mistake (noise repeated on each replica, losses scaled for the local
+        # batch) moves weights by about the whole change; 0.5% of it is float noise
+        # (3.6e-5 of a 0.029 change was seen on a loaded machine).
+        tolerance = 1e-5 + 5e-3 * run["max_weight_change"]
         assert run["max_weight_difference"] < tolerance, (name, run)
         for key, value in run["single"].items():
-            assert abs(run["mirrored"][key] - value) < 1e-5 * max(1.0, abs(value)), (name, key)
+            assert abs(run["mirrored"][key] - value) < 1e-4 * max(1.0, abs(value)), (name, key)
     assert result["extended"]["ema_changed"] > 0.0

@@ -6,7 +6,7 @@ import os
 from keras_vidgan.cli.argument_types import positive_int
 from keras_vidgan.cli.user_error import UserError
 
-# CPU-sized: 3,000 steps of about 0.5 s on two idle cores, roughly half an hour.
+# CPU-sized: 3,000 steps of about 0.3 s on two idle cores, roughly a quarter of an hour.
 DEFAULTS = {
     "dataset": "moving_mnist",
     "frames": 16,

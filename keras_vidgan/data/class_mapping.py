@@ -70,3 +70,18 @@ def load_class_mapping(path):
             return list(json.load(handle)["classes"])
     except (OSError, ValueError, KeyError) as error:
         raise DataError(f"Cannot read the class mapping {path}: {error}.") from None
+
+
+def describe_dataset(dataset, class_names, bad_files, num_videos, class_mapping_path=None):
+    """Attaches what a reader learned to its dataset, and saves the class mapping if asked.
+
+    Every reader returns its dataset with `class_names`, `bad_files` (the
+    `BadFileReport`) and `num_videos`, so callers need not know which reader ran.
+    """
+    class_names = list(class_names)
+    if class_mapping_path and class_names:
+        save_class_mapping(class_mapping_path, class_names)
+    dataset.class_names = class_names
+    dataset.bad_files = bad_files
+    dataset.num_videos = num_videos
+    return dataset

@@ -6,7 +6,7 @@ import numpy as np
 
 from keras_vidgan.data._clip_pipeline import python_clip_dataset
 from keras_vidgan.data.bad_file_report import EMPTY, TRUNCATED, BadFile, BadFileReport
-from keras_vidgan.data.class_mapping import save_class_mapping
+from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_geometry import short_side_shape
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
@@ -168,9 +168,4 @@ def frame_folders(
         with_labels=with_labels,
         cache=cache,
     )
-    if class_mapping_path and listing.classes:
-        save_class_mapping(class_mapping_path, listing.classes)
-    dataset.class_names = list(listing.classes)
-    dataset.bad_files = report
-    dataset.num_videos = len(folders)
-    return dataset
+    return describe_dataset(dataset, listing.classes, report, len(folders), class_mapping_path)

@@ -4,6 +4,7 @@ import numpy as np
 
 from keras_vidgan.data._clip_pipeline import python_clip_dataset
 from keras_vidgan.data.bad_file_report import BadFileReport
+from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.frame_folders import frame_timestamps
@@ -123,7 +124,4 @@ def from_arrays(
         with_labels=with_labels,
         cache=cache,
     )
-    dataset.bad_files = report
-    dataset.num_videos = len(usable)
-    dataset.class_names = []
-    return dataset
+    return describe_dataset(dataset, [], report, len(usable))

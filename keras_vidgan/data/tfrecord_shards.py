@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from keras_vidgan.data._clip_pipeline import with_epoch_random
 from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport
-from keras_vidgan.data.class_mapping import save_class_mapping
+from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_geometry import finish_clip
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
@@ -228,13 +228,8 @@ def tfrecord_shards(
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.FILE
     dataset = dataset.with_options(options)
-    if class_mapping_path and classes:
-        save_class_mapping(class_mapping_path, classes)
-    dataset.class_names = classes
-    dataset.bad_files = report
-    dataset.num_videos = usable
     dataset.shard_files = list(files)
-    return dataset
+    return describe_dataset(dataset, classes, report, usable, class_mapping_path)
 
 
 def _decoder(image_format):

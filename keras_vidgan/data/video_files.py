@@ -5,7 +5,7 @@ import os
 
 from keras_vidgan.data._clip_pipeline import python_clip_dataset
 from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport
-from keras_vidgan.data.class_mapping import save_class_mapping
+from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.source_listing import list_videos
@@ -163,9 +163,4 @@ def video_files(
         with_labels=with_labels,
         cache=cache,
     )
-    if class_mapping_path and listing.classes:
-        save_class_mapping(class_mapping_path, listing.classes)
-    dataset.class_names = list(listing.classes)
-    dataset.bad_files = report
-    dataset.num_videos = len(infos)
-    return dataset
+    return describe_dataset(dataset, listing.classes, report, len(infos), class_mapping_path)

@@ -6,6 +6,7 @@ its SavedModel export give identical bytes for the same noise or seeds, so
 `keras-vidgan sample` writes the same files from either.
 """
 
+import abc
 import json
 import os
 
@@ -22,7 +23,7 @@ from keras_vidgan.export.saved_model_export import (
 from keras_vidgan.export.seeds import noise_from_seeds
 
 
-class VideoSource:
+class VideoSource(abc.ABC):
     """Generates uint8 videos from noise or integer seeds.
 
     Attributes:
@@ -39,9 +40,9 @@ class VideoSource:
     num_classes = None
     description = ""
 
+    @abc.abstractmethod
     def generate(self, noise, labels=None):
         """Videos for a float32 noise batch `[B, latent_dim]`: uint8 `[B, T, H, W, C]`."""
-        raise NotImplementedError
 
     def generate_from_seeds(self, seeds, labels=None):
         """Videos for int64 seeds `[B]`, mapped to noise by `noise_from_seeds`."""

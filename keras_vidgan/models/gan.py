@@ -528,14 +528,20 @@ class GAN(keras.Model):
 
         Args:
             num_videos: int.
-            seed: int; the noise is `stateless_normal(seed=[seed, 0])`.
+            seed: int; video `i` gets the noise of seed `seed + i` under
+                `keras_vidgan.export.noise_from_seeds`, the mapping that
+                `keras-vidgan sample --seed` and the exported
+                `generate_from_seed` signature use, so all three agree.
             batch_size: clips per generator call.
             labels: int class of every clip, or `num_videos` ints, for a
                 class-conditional generator.
             first_frames: `[num_videos, H, W, C]` frames for a
                 first-frame-conditioned generator.
         """
-        noise = tf.random.stateless_normal([num_videos, self.latent_dim], seed=[seed, 0])
+        # Imported here: the export package imports the models.
+        from keras_vidgan.export.seeds import noise_from_seeds
+
+        noise = noise_from_seeds(np.arange(seed, seed + num_videos), self.latent_dim)
         inputs = [noise]
         if self.num_classes is not None:
             if labels is None:

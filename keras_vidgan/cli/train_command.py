@@ -3,7 +3,7 @@
 import json
 import os
 
-from keras_vidgan.cli.argument_types import positive_int
+from keras_vidgan.cli.argument_types import positive_float, positive_int
 from keras_vidgan.cli.user_error import UserError
 
 # CPU-sized: 3,000 steps of about 0.3 s on two idle cores, roughly a quarter of an hour.
@@ -132,6 +132,14 @@ def add_arguments(parser):
     run.add_argument("--epochs", type=positive_int, default=DEFAULTS["epochs"])
     run.add_argument("--steps-per-epoch", type=positive_int, default=DEFAULTS["steps_per_epoch"])
     run.add_argument("--seed", type=int, default=DEFAULTS["seed"])
+    run.add_argument(
+        "--time-budget",
+        type=positive_float,
+        default=None,
+        metavar="MINUTES",
+        help="stop after this many minutes of training, counted over resumed sessions; "
+        "--epochs is then an upper bound (default: no limit)",
+    )
     run.add_argument(
         "--strategy",
         choices=["default", "mirrored", "multiworker"],
@@ -305,9 +313,10 @@ def run(args):
 
     import keras
 
-    from keras_vidgan.training import LossPlot, SafeCheckpoint, SampleWriter, load_gan
+    from keras_vidgan.training import LossPlot, SafeCheckpoint, SampleWriter, TimeBudget, load_gan
     from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer
     from keras_vidgan.training.run_directory import latest_checkpoint
+    from keras_vidgan.training.time_budget import spent_minutes_from_csv
 
     if chief:  # the other workers of a multi-worker run only read the run directory
         os.makedirs(args.out, exist_ok=True)
@@ -339,8 +348,19 @@ def run(args):
     if chief:
         os.makedirs(logs_dir, exist_ok=True)
     history_csv = os.path.join(logs_dir, "training.csv")
+    budget = TimeBudget(
+        minutes=args.time_budget,
+        spent_minutes=spent_minutes_from_csv(history_csv) if initial_epoch > 0 else 0.0,
+    )
+    if budget.minutes is not None and budget.spent_minutes >= budget.minutes:
+        print(
+            f"{args.out} has already trained for {budget.spent_minutes:.1f} minutes "
+            f"(--time-budget {args.time_budget:g}); raise --time-budget to train further."
+        )
+        return 0
     callbacks = [
         keras.callbacks.TerminateOnNaN(),
+        budget,  # before the writers: it adds train_minutes and train_steps to the logs
         SafeCheckpoint(args.out, keep_last=args.keep_checkpoints),
         SampleWriter(
             os.path.join(args.out, "samples"),
@@ -365,6 +385,11 @@ def run(args):
         verbose=args.verbose,
         shuffle=False,
     )
+    if budget.exhausted:
+        print(
+            f"Stopped after {budget.elapsed_minutes():.1f} minutes of training "
+            f"(--time-budget {args.time_budget:g})."
+        )
     print(
         f"Done. Samples: {os.path.join(args.out, 'samples')}, "
         f"curves: {os.path.join(args.out, 'loss.png')}, "

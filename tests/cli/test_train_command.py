@@ -131,3 +131,20 @@ def test_bad_flags_get_one_line_errors(tmp_path, flags, message):
     assert completed.returncode == 2
     assert "Traceback" not in completed.stderr
     assert message in completed.stderr.strip().splitlines()[-1]
+
+
+def test_a_time_budget_ends_the_run_and_counts_over_resumes(tmp_path):
+    out = tmp_path / "run"
+    completed = _run(out, "--epochs", "50", "--time-budget", "0.0001")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "Stopped after" in completed.stdout and "--time-budget 0.0001" in completed.stdout
+    # The budget ran out in the first step; that partial epoch is checkpointed.
+    assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
+    with open(out / "logs" / "training.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["train_steps"] for row in rows] == ["1"]
+
+    again = _run(out, "--epochs", "50", "--time-budget", "0.0001")
+    assert again.returncode == 0
+    assert "has already trained for" in again.stdout and "raise --time-budget" in again.stdout
+    assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]

@@ -34,7 +34,10 @@ MODEL_KEYS = (
     "upsampling",
     "model",
     "conditional",
+    "g_lr",
+    "d_lr",
 )
+SETTINGS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
 # --loss names: the GAN objective and, for wgan-gp, the gradient penalty weight (Gulrajani et al.).
 LOSSES = {
     "bce": ("bce", 0.0),
@@ -109,6 +112,20 @@ def add_arguments(parser):
         default=None,
         metavar="DECAY",
         help="keep a moving average of the generator weights (e.g. 0.999) for samples and export",
+    )
+    objective.add_argument(
+        "--g-lr",
+        type=positive_float,
+        default=2e-4,
+        metavar="RATE",
+        help="generator's Adam learning rate, beta_1 0.5 (default: %(default)g)",
+    )
+    objective.add_argument(
+        "--d-lr",
+        type=positive_float,
+        default=2e-4,
+        metavar="RATE",
+        help="discriminator's Adam learning rate, beta_1 0.5 (default: %(default)g)",
     )
     objective.add_argument(
         "--d-steps",
@@ -189,6 +206,8 @@ def check_resumable(out_dir, config):
         return
     with open(path) as handle:
         previous = json.load(handle)
+    # Keys added after a run was written take the value that run had no way to change.
+    previous = {**SETTINGS_BEFORE_THEIR_FLAG, **previous}
     changed = [key for key in MODEL_KEYS if previous.get(key) != config.get(key)]
     if changed:
         details = ", ".join(
@@ -243,6 +262,8 @@ def build_dataset(args):
 
 
 def build_gan(args):
+    import keras
+
     from keras_vidgan.models import GAN
     from keras_vidgan.models.model_zoo import build_design
 
@@ -258,11 +279,20 @@ def build_gan(args):
     )
     gan = GAN(generator, discriminator, seed=args.seed, ema_decay=getattr(args, "ema", None))
     loss, penalty = LOSSES[getattr(args, "loss", "bce")]
+    optimizers = {
+        "g_optimizer": keras.optimizers.Adam(
+            getattr(args, "g_lr", 2e-4), beta_1=0.5, name="generator_adam"
+        ),
+        "d_optimizer": keras.optimizers.Adam(
+            getattr(args, "d_lr", 2e-4), beta_1=0.5, name="discriminator_adam"
+        ),
+    }
     if loss == "bce":
         # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
-        gan.compile(d_steps=getattr(args, "d_steps", 1), r1=getattr(args, "r1", 0.0))
+        gan.compile(**optimizers, d_steps=getattr(args, "d_steps", 1), r1=getattr(args, "r1", 0.0))
     else:
         gan.compile(
+            **optimizers,
             loss=loss,
             gradient_penalty=penalty,
             d_steps=getattr(args, "d_steps", 1),

@@ -148,3 +148,18 @@ def test_a_time_budget_ends_the_run_and_counts_over_resumes(tmp_path):
     assert again.returncode == 0
     assert "has already trained for" in again.stdout and "raise --time-budget" in again.stdout
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
+
+
+def test_a_run_written_before_the_learning_rate_flags_still_resumes(tmp_path):
+    out = tmp_path / "run"
+    assert _run(out, "--epochs", "1").returncode == 0
+    config_path = out / "config.json"
+    config = json.loads(config_path.read_text())
+    for key in ("g_lr", "d_lr"):
+        del config[key]
+    config_path.write_text(json.dumps(config))
+    completed = _run(out, "--epochs", "2")
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "epoch_0002.keras" in os.listdir(out / "checkpoints")
+    changed = _run(out, "--epochs", "3", "--d-lr", "4e-4")
+    assert changed.returncode == 2 and "d_lr 0.0002 -> 0.0004" in changed.stderr

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 TINY = [
@@ -43,7 +44,7 @@ def _main(*arguments):
 @pytest.mark.parametrize(
     "flags",
     [
-        ["--model", "tgan", "--loss", "hinge", "--ema", "0.9"],
+        ["--model", "tgan", "--loss", "hinge", "--ema", "0.9", "--g-lr", "1e-4", "--d-lr", "4e-4"],
         ["--model", "mocogan", "--loss", "lsgan", "--r1", "1.0"],
         ["--model", "dvdgan", "--loss", "wgan-gp", "--d-steps", "2"],
     ],
@@ -62,6 +63,9 @@ def test_each_design_and_objective_trains_and_saves(tmp_path, flags):
     assert type(gan.generator).__name__.lower().startswith(flags[1])
     if "--ema" in flags:
         assert gan.ema_decay == 0.9 and gan.sampling_generator is gan.ema_generator
+    if "--g-lr" in flags:  # two time-scale rates reach the two optimizers of the checkpoint
+        assert np.isclose(float(gan.g_optimizer.learning_rate.numpy()), 1e-4)
+        assert np.isclose(float(gan.d_optimizer.learning_rate.numpy()), 4e-4)
     if flags[3] == "wgan-gp":
         assert gan.gan_loss.name == "wasserstein" and gan.gradient_penalty_weight == 10.0
         assert gan.d_steps == 2

@@ -103,7 +103,10 @@ def run(args):
             f"{args.model} makes clips of {frames} frames; --frames {args.frames} with --stride "
             f"{args.stride} needs {needed}. Lower --frames or --stride (I3D needs at least 9)."
         )
-    real, identity = reference_data(args.data, args.num, frames, size, channels)
+    spec = with_training_digits(args.data, args.model)
+    if spec != args.data:
+        print(f"Reference data: {spec} (the digits per clip the run was trained on).")
+    real, identity = reference_data(spec, args.num, frames, size, channels)
     protocol = EvaluationProtocol(
         num_clips=args.num,
         frames=args.frames,
@@ -129,6 +132,26 @@ def run(args):
             file.write(result.to_json() + "\n")
         print(f"Wrote {args.output}.")
     return 0
+
+
+def with_training_digits(spec, model_path):
+    """`--data moving_mnist` for a run trained on Moving MNIST: the run's digits per clip.
+
+    Scoring a one-digit run against two-digit references measures the digit count, not
+    the model; an explicit `digits=` in SPEC is kept as given.
+    """
+    name, _, options_text = spec.partition(":")
+    config_path = os.path.join(model_path, "config.json")
+    if name != "moving_mnist" or "digits=" in options_text or not os.path.isfile(config_path):
+        return spec
+    import json
+
+    with open(config_path) as handle:
+        config = json.load(handle)
+    if config.get("dataset") != "moving_mnist" or config.get("data") or "digits" not in config:
+        return spec
+    options = [item for item in options_text.split(",") if item] + [f"digits={config['digits']}"]
+    return f"{name}:{','.join(options)}"
 
 
 def reference_data(spec, num_clips, frames, size, channels):

@@ -96,3 +96,21 @@ def test_reference_data_from_a_path(model_file, tmp_path, capsys):
     # Asking for more clips than the data hold is a one-line user error.
     assert main(["evaluate", model_file, "--data", str(path), "--num", "5", "--no-cache"]) == 2
     assert "only 4 clips" in capsys.readouterr().err
+
+
+def test_moving_mnist_reference_takes_the_digits_the_run_trained_on(tmp_path):
+    from keras_vidgan.cli.evaluate_command import with_training_digits
+
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "config.json").write_text(json.dumps({"dataset": "moving_mnist", "digits": 1}))
+    assert with_training_digits("moving_mnist", str(run)) == "moving_mnist:digits=1"
+    assert with_training_digits("moving_mnist:seed=3", str(run)) == "moving_mnist:seed=3,digits=1"
+    # Given digits, other references, own data and bare .keras files are left alone.
+    assert with_training_digits("moving_mnist:digits=2", str(run)) == "moving_mnist:digits=2"
+    assert with_training_digits("bouncing_balls", str(run)) == "bouncing_balls"
+    assert with_training_digits("moving_mnist", str(tmp_path / "gan.keras")) == "moving_mnist"
+    (run / "config.json").write_text(
+        json.dumps({"dataset": "moving_mnist", "data": "videos/", "digits": 1})
+    )
+    assert with_training_digits("moving_mnist", str(run)) == "moving_mnist"

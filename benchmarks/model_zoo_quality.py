@@ -13,7 +13,7 @@ raised (`--minutes 30` after `--minutes 15`) without starting over: the budget c
 session of a run.
 
     python benchmarks/model_zoo_quality.py --minutes 15                 # the README table
-    python benchmarks/model_zoo_quality.py --minutes 30 --designs vgan  # the FVD <= 40 goal
+    python benchmarks/model_zoo_quality.py --minutes 30 --designs mocogan  # the FVD <= 40 goal
 
 Run it on an otherwise idle machine: the designs share one budget only if they get the
 same cores.

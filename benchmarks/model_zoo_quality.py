@@ -12,8 +12,9 @@ and the path of the last sample GIF. Runs that already exist are resumed, so a b
 raised (`--minutes 30` after `--minutes 15`) without starting over: the budget counts every
 session of a run.
 
-    python benchmarks/model_zoo_quality.py --minutes 15                 # the README table
+    python benchmarks/model_zoo_quality.py --minutes 15                    # the README table
     python benchmarks/model_zoo_quality.py --minutes 30 --designs mocogan  # the FVD <= 40 goal
+    python benchmarks/model_zoo_quality.py --designs mocogan --loss hinge --runs runs/zoo_hinge
 
 Run it on an otherwise idle machine: the designs share one budget only if they get the
 same cores.
@@ -63,6 +64,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=15.0, help="training budget per design")
     parser.add_argument("--designs", nargs="+", default=list(DESIGN_LOSSES))
+    parser.add_argument(
+        "--loss",
+        choices=["bce", "hinge", "lsgan", "wgan-gp"],
+        default=None,
+        help="one loss for every design (default: each design's own, as in its paper)",
+    )
     parser.add_argument("--num", type=int, default=256, help="FVD clips a side (default: 256)")
     parser.add_argument("--runs", default="runs/model_zoo", help="where the runs are written")
     parser.add_argument(
@@ -74,7 +81,7 @@ def main():
 
     rows = []
     for design in args.designs:
-        loss = DESIGN_LOSSES[design]
+        loss = args.loss or DESIGN_LOSSES[design]
         out_dir = os.path.join(args.runs, design)
         print(f"[{design}] training for {args.minutes:g} minutes -> {out_dir}", flush=True)
         subprocess.run(

@@ -8,7 +8,7 @@ own process:
 - clips/s of 16x64x64x3 training clips (random offsets and crops) from
   video files (PyAV), frame folders, TFRecord-JPEG and TFRecord-PNG;
 - clips/s that `GAN.train_step` consumes at the default `keras-vidgan
-  train` configuration (read from keras_vidgan/cli/train_command.py);
+  train` configuration (read from keras_vidgan_cli/train_command.py);
 - each reader's peak resident memory with the dataset as given and 10 times
   larger (the extra videos are links to the same files, read as distinct
   items), over the same number of clips.
@@ -147,7 +147,7 @@ def measure_training(steps):
     import keras
     import tensorflow as tf
 
-    from keras_vidgan.cli import train_command
+    from keras_vidgan_cli import train_command
 
     parser = argparse_module.ArgumentParser()
     train_command.add_arguments(parser)

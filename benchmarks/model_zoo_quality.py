@@ -33,7 +33,7 @@ DESIGN_LOSSES = {"vgan": "bce", "tgan": "hinge", "mocogan": "bce", "dvdgan": "hi
 
 def train_command(design, loss, minutes, out_dir, extra):
     return [
-        sys.executable, "-m", "keras_vidgan.cli.main", "train",
+        sys.executable, "-m", "keras_vidgan_cli.main", "train",
         "--model", design, "--loss", loss,
         "--size", "64", "--frames", "16", "--digits", "2", "--width", "16",
         "--ema", "0.999", "--epochs", "1000", "--time-budget", f"{minutes:g}",
@@ -43,7 +43,7 @@ def train_command(design, loss, minutes, out_dir, extra):
 
 def evaluate_command(out_dir, num_clips, result_path):
     return [
-        sys.executable, "-m", "keras_vidgan.cli.main", "evaluate", out_dir,
+        sys.executable, "-m", "keras_vidgan_cli.main", "evaluate", out_dir,
         "--data", "moving_mnist", "--num", str(num_clips), "--quiet", "--output", result_path,
     ]  # fmt: skip
 

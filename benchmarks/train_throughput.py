@@ -30,7 +30,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.cli.train_command import DEFAULTS
+from keras_vidgan_cli.train_command import DEFAULTS
 from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
 
 

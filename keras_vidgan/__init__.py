@@ -1,14 +1,30 @@
 """keras_vidgan: video GANs for Keras 3 and TensorFlow.
 
-Sub-packages load on first use, so `import keras_vidgan` (and the
-command line's `--help` and argument errors) do not wait for TensorFlow.
+Importing the package imports every sub-package, as keras-hub does, so that
+each serializable class is registered with Keras: after `import keras_vidgan`,
+`keras.saving.load_model` reads any saved GAN, generator or discriminator in
+a fresh process. The `keras-vidgan` command lives in the separate
+`keras_vidgan_cli` package, which parses its arguments before importing this
+one (and TensorFlow), so that `--help` and argument errors are instant.
 """
 
-import importlib
-
+from keras_vidgan import (
+    data,
+    datasets,
+    export,
+    layers,
+    losses,
+    metrics,
+    models,
+    training,
+    utils,
+)
+from keras_vidgan.models.gan import GAN
 from keras_vidgan.version import __version__
 
-_SUBMODULES = (
+__all__ = [
+    "GAN",
+    "__version__",
     "data",
     "datasets",
     "export",
@@ -18,16 +34,4 @@ _SUBMODULES = (
     "models",
     "training",
     "utils",
-)
-
-__all__ = ["GAN", "__version__", *_SUBMODULES]
-
-
-def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module(f"keras_vidgan.{name}")
-    if name == "GAN":
-        from keras_vidgan.models.gan import GAN
-
-        return GAN
-    raise AttributeError(f"module 'keras_vidgan' has no attribute {name!r}")
+]

@@ -9,7 +9,7 @@ checkpoints, samples, logs and the progress bar work as with `fit()`.
 
 When Keras fixes `fit()` under MultiWorkerMirroredStrategy, the command line
 can go back to `gan.fit`: the one line that picks this trainer is marked in
-`keras_vidgan/cli/train_command.py` (`run`).
+`keras_vidgan_cli/train_command.py` (`run`).
 """
 
 import keras

@@ -34,7 +34,7 @@ def _command(out_dir, *extra):
     return [
         sys.executable,
         "-m",
-        "keras_vidgan.cli.main",
+        "keras_vidgan_cli.main",
         "train",
         "--out",
         str(out_dir),

@@ -33,7 +33,7 @@ TINY = [
 def _main(*arguments):
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     return subprocess.run(
-        [sys.executable, "-m", "keras_vidgan.cli.main", *arguments],
+        [sys.executable, "-m", "keras_vidgan_cli.main", *arguments],
         capture_output=True,
         text=True,
         timeout=300,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import keras_vidgan.data as data
-from keras_vidgan.cli.main import main
+from keras_vidgan_cli.main import main
 
 
 def truncate(path, fraction=0.5):

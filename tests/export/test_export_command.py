@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from keras_vidgan.cli.main import main
+from keras_vidgan_cli.main import main
 from keras_vidgan.export import read_export_metadata
 
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from keras_vidgan.cli.main import main
+from keras_vidgan_cli.main import main
 from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
 
 
@@ -99,7 +99,7 @@ def test_reference_data_from_a_path(model_file, tmp_path, capsys):
 
 
 def test_moving_mnist_reference_takes_the_digits_the_run_trained_on(tmp_path):
-    from keras_vidgan.cli.evaluate_command import with_training_digits
+    from keras_vidgan_cli.evaluate_command import with_training_digits
 
     run = tmp_path / "run"
     run.mkdir()

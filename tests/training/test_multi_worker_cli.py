@@ -8,7 +8,7 @@ import sys
 import pytest
 from helpers.worker_processes import kill_all, start_workers, wait_all
 
-from keras_vidgan.cli.main import main
+from keras_vidgan_cli.main import main
 from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
 
 TINY = ["--frames", "8", "--size", "32", "--width", "4", "--latent-dim", "8",
@@ -81,7 +81,7 @@ def test_only_the_chief_writes(tmp_path):
         (tmp_path / f"cwd{index}").mkdir()
 
     def command(index):
-        return [sys.executable, "-m", "keras_vidgan.cli.main", "train", "--strategy",
+        return [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--strategy",
                 "multiworker", "--epochs", "2", "--verbose", "2",
                 "--out", str(tmp_path / f"run{index}"), *TINY]
 

@@ -7,8 +7,8 @@ with the same options.
 """
 
 
-from keras_vidgan.cli.argument_types import positive_float, positive_int
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.argument_types import positive_float, positive_int
+from keras_vidgan_cli.user_error import UserError
 
 
 def add_arguments(parser):

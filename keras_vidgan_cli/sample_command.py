@@ -7,8 +7,8 @@ the files are the same whichever of the three the videos come from.
 
 import os
 
-from keras_vidgan.cli.argument_types import positive_int
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.user_error import UserError
 
 FORMATS = ("gif", "mp4", "npy", "png")
 
@@ -87,7 +87,7 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     Example:
 
     ```python
-    from keras_vidgan.cli.sample_command import generate_clips
+    from keras_vidgan_cli.sample_command import generate_clips
     from keras_vidgan.export.video_source import open_video_source
 
     clips = generate_clips(open_video_source("runs/moving_mnist"), [0, 1, 2])

@@ -3,8 +3,8 @@
 import json
 import os
 
-from keras_vidgan.cli.argument_types import positive_float, positive_int
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.argument_types import positive_float, positive_int
+from keras_vidgan_cli.user_error import UserError
 
 # CPU-sized: 3,000 steps of about 0.3 s on two idle cores, roughly a quarter of an hour.
 DEFAULTS = {

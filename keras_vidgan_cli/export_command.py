@@ -1,8 +1,8 @@
 """`keras-vidgan export`: write a trained generator as a TF Serving model version."""
 
 
-from keras_vidgan.cli.argument_types import positive_int
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.user_error import UserError
 
 
 def add_arguments(parser):
@@ -25,7 +25,7 @@ def add_arguments(parser):
 def run(args):
     import os
 
-    from keras_vidgan.cli.sample_command import check_model_path
+    from keras_vidgan_cli.sample_command import check_model_path
 
     check_model_path(args.model, accepted="a run directory or a .keras file")
     if os.path.exists(args.export_base) and not os.path.isdir(args.export_base):

@@ -11,15 +11,15 @@ import importlib
 import os
 import sys
 
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.user_error import UserError
 
 # name -> (module, one-line help). Help text lives here so `--help` needs no imports.
 COMMANDS = {
-    "train": ("keras_vidgan.cli.train_command", "train a video GAN"),
-    "sample": ("keras_vidgan.cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
-    "export": ("keras_vidgan.cli.export_command", "export a generator as a TF Serving SavedModel"),
-    "evaluate": ("keras_vidgan.cli.evaluate_command", "FVD and KVD of a generator, with protocol"),
-    "prepare": ("keras_vidgan.cli.prepare_command", "convert videos into TFRecord shards"),
+    "train": ("keras_vidgan_cli.train_command", "train a video GAN"),
+    "sample": ("keras_vidgan_cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
+    "export": ("keras_vidgan_cli.export_command", "export a generator as a TF Serving SavedModel"),
+    "evaluate": ("keras_vidgan_cli.evaluate_command", "FVD and KVD of a generator, with protocol"),
+    "prepare": ("keras_vidgan_cli.prepare_command", "convert videos into TFRecord shards"),
 }
 
 

@@ -9,8 +9,8 @@ further checkpoints against the same data only runs I3D on generated clips.
 
 import os
 
-from keras_vidgan.cli.argument_types import positive_int
-from keras_vidgan.cli.user_error import UserError
+from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.user_error import UserError
 
 # Built-in reference data: name -> (options a SPEC may set, their defaults).
 BUILT_IN = {

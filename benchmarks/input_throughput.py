@@ -8,7 +8,7 @@ own process:
 - clips/s of 16x64x64x3 training clips (random offsets and crops) from
   video files (PyAV), frame folders, TFRecord-JPEG and TFRecord-PNG;
 - clips/s that `GAN.train_step` consumes at the default `keras-vidgan
-  train` configuration (read from keras_vidgan_cli/train_command.py);
+  train` configuration (`keras_vidgan.training.TrainConfig()`);
 - each reader's peak resident memory with the dataset as given and 10 times
   larger (the extra videos are links to the same files, read as distinct
   items), over the same number of clips.
@@ -142,18 +142,15 @@ def measure_reader(path, clips):
 
 def measure_training(steps):
     """In a child process: clips/s of GAN.train_step at the default `keras-vidgan train` setup."""
-    import argparse as argparse_module
-
     import keras
     import tensorflow as tf
 
-    from keras_vidgan_cli import train_command
+    from keras_vidgan.training import TrainConfig
+    from keras_vidgan.training.train_lib import build_gan
 
-    parser = argparse_module.ArgumentParser()
-    train_command.add_arguments(parser)
-    args = parser.parse_args([])
-    gan = train_command.build_gan(args)
-    shape = (args.batch_size, args.frames, args.size, args.size, args.channels)
+    config = TrainConfig()
+    gan = build_gan(config)
+    shape = (config.batch_size, config.frames, config.size, config.size, config.channels)
     batch = tf.random.uniform(shape, -1.0, 1.0)
     times = []
 
@@ -166,9 +163,9 @@ def measure_training(steps):
             epochs=1, verbose=0, callbacks=[Timer()])
     step = float(np.median(np.diff(times[warmup - 1 :])))
     return {
-        "clips_per_s": args.batch_size / step,
+        "clips_per_s": config.batch_size / step,
         "step_s": step,
-        "config": {k: getattr(args, k) for k in ("frames", "size", "channels", "width",
+        "config": {k: getattr(config, k) for k in ("frames", "size", "channels", "width",
                                                  "batch_size", "latent_dim", "upsampling")},
     }
 

@@ -37,7 +37,7 @@ def train_command(design, loss, minutes, out_dir, extra):
         "--model", design, "--loss", loss,
         "--size", "64", "--frames", "16", "--digits", "2", "--width", "16",
         "--ema", "0.999", "--epochs", "1000", "--time-budget", f"{minutes:g}",
-        "--verbose", "2", "--out", out_dir, *extra,
+        "--progress", "epoch", "--out", out_dir, *extra,
     ]  # fmt: skip
 
 

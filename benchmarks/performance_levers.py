@@ -26,7 +26,7 @@ import statistics
 import subprocess
 import sys
 
-# The defaults of `keras-vidgan train` (train_command.DEFAULTS).
+# The defaults of `keras-vidgan train` (keras_vidgan.training.TrainConfig).
 MODEL = {"frames": 16, "size": 32, "channels": 1, "width": 16, "latent_dim": 100, "batch": 16}
 
 CONFIGURATIONS = {

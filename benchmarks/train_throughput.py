@@ -30,8 +30,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan_cli.train_command import DEFAULTS
 from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
+from keras_vidgan.training import TrainConfig
 
 
 def matmul_flops_per_second(size=2048, repeats=10):
@@ -103,14 +103,15 @@ def main():
 
     matmul_rate = matmul_flops_per_second()
     print(f"float32 matmul 2048x2048: {matmul_rate / 1e9:.1f} GFLOP/s")
+    default = TrainConfig()
     configurations = [
         (
-            f"default ({DEFAULTS['frames']}x{DEFAULTS['size']}x{DEFAULTS['size']}x1, "
-            f"width {DEFAULTS['width']}, batch {DEFAULTS['batch_size']})",
-            DEFAULTS["frames"],
-            DEFAULTS["size"],
-            DEFAULTS["width"],
-            DEFAULTS["batch_size"],
+            f"default ({default.frames}x{default.size}x{default.size}x1, "
+            f"width {default.width}, batch {default.batch_size})",
+            default.frames,
+            default.size,
+            default.width,
+            default.batch_size,
         ),
         ("16x64x64x1, width 32, batch 16", 16, 64, 32, 16),
     ]

@@ -1,19 +1,21 @@
 """Entry point of the `keras-vidgan` command.
 
 Each sub-command lives in its own module of this package and provides
-`HELP` (one line), `add_arguments(parser)` and `run(args) -> int`. Modules are
-imported only when their command runs, so `keras-vidgan --help` is quick and a
-command never pays for another's imports.
+`add_arguments(parser)` and `run(args) -> int`. Arguments are parsed before
+TensorFlow (and keras_vidgan) is imported, so `--help` and argument errors
+are instant.
 """
 
 import argparse
+import difflib
 import importlib
 import os
 import sys
 
+from keras_vidgan_cli.quiet_start import import_keras_vidgan
 from keras_vidgan_cli.user_error import UserError
 
-# name -> (module, one-line help). Help text lives here so `--help` needs no imports.
+# name -> (module, one-line help).
 COMMANDS = {
     "train": ("keras_vidgan_cli.train_command", "train a video GAN"),
     "sample": ("keras_vidgan_cli.sample_command", "write generated videos (gif, mp4, npy, png)"),
@@ -23,7 +25,7 @@ COMMANDS = {
 }
 
 
-def build_parser(command_names=None):
+def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-vidgan",
         description="Train, sample, export and evaluate video GANs with Keras.",
@@ -31,31 +33,49 @@ def build_parser(command_names=None):
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name, (module_name, help_text) in COMMANDS.items():
-        if command_names is not None and name not in command_names:
-            subparsers.add_parser(name, help=help_text, add_help=False)
-            continue
         module = importlib.import_module(module_name)
-        subparser = subparsers.add_parser(name, help=help_text, description=help_text)
+        subparser = subparsers.add_parser(
+            name, help=help_text, description=help_text
+        )
         module.add_arguments(subparser)
-        subparser.set_defaults(_module=module)
+        subparser.add_argument(
+            "--verbose",
+            action="store_true",
+            help="also show TensorFlow's own start-up and log lines",
+        )
+        subparser.set_defaults(_module=module, _parser=subparser)
     return parser
+
+
+def parse_arguments(argv):
+    """Parsed arguments; an unknown flag is reported by its sub-command, with a suggestion."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command_parser = args._parser
+        known_flags = [flag for action in command_parser._actions for flag in action.option_strings]
+        flag = unknown[0].split("=", 1)[0]
+        close = difflib.get_close_matches(flag, known_flags, n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        command_parser.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+    return args
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # Only the chosen command's module is imported; TensorFlow is heavy.
-    chosen = [a for a in argv if a in COMMANDS][:1]
-    parser = build_parser(command_names=chosen)
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
+    if not args.verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
+        import_keras_vidgan(quiet=not args.verbose)
         return int(args._module.run(args) or 0)
     except UserError as error:
         print(f"keras-vidgan {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        # Starts a line of its own: a progress bar may have been drawn up to here.
         print(
-            f"keras-vidgan {args.command}: interrupted; run the same command again to resume.",
+            f"\nkeras-vidgan {args.command}: interrupted; run the same command again to resume.",
             file=sys.stderr,
         )
         return 130

@@ -1,9 +1,23 @@
-"""Callbacks and helpers for training: samples, plots, safe checkpoints, run directories."""
+"""Training: the `train(config)` recipe, its callbacks, run directories, the multi-worker loop."""
 
+from keras_vidgan.training.config_error import ConfigError
 from keras_vidgan.training.loss_plot import LossPlot
 from keras_vidgan.training.run_directory import load_gan
 from keras_vidgan.training.safe_checkpoint import SafeCheckpoint
 from keras_vidgan.training.sample_writer import SampleWriter
 from keras_vidgan.training.time_budget import TimeBudget
+from keras_vidgan.training.train_config import TrainConfig
+from keras_vidgan.training.train_lib import train
+from keras_vidgan.training.training_log import TrainingLog
 
-__all__ = ["LossPlot", "SafeCheckpoint", "SampleWriter", "TimeBudget", "load_gan"]
+__all__ = [
+    "ConfigError",
+    "LossPlot",
+    "SafeCheckpoint",
+    "SampleWriter",
+    "TimeBudget",
+    "TrainConfig",
+    "TrainingLog",
+    "load_gan",
+    "train",
+]

@@ -10,7 +10,8 @@ class LossPlot(keras.callbacks.Callback):
     The left panel shows `d_loss` and `g_loss`, the right panel the
     discriminator's mean probability on real and on generated clips (0.5 for
     both means it cannot tell them apart). With `history_csv` (the file a
-    `keras.callbacks.CSVLogger` writes) the plot covers every epoch of a run
+    `keras_vidgan.training.TrainingLog` or a `keras.callbacks.CSVLogger`
+    writes) the plot covers every epoch of a run
     that was interrupted and resumed, not only those of the current `fit()`.
 
     Args:
@@ -49,7 +50,9 @@ class LossPlot(keras.callbacks.Callback):
             with open(self.history_csv, newline="") as handle:
                 rows = list(csv.DictReader(handle))
             if rows:
-                epochs = [int(row["epoch"]) + 1 for row in rows]
+                epochs = [int(row["epoch"]) for row in rows]
+                if epochs[0] == 0:  # Keras' CSVLogger, and runs of earlier releases, count from 0
+                    epochs = [epoch + 1 for epoch in epochs]
                 history = {
                     key: [_to_float(row.get(key)) for row in rows]
                     for key in rows[0]

@@ -68,6 +68,14 @@ def resolve_model_path(path):
     return path
 
 
+def write_text_atomically(path, text):
+    """Writes `path` under a temporary name and renames it: readers see the old or the new file."""
+    partial = f"{path}.partial"
+    with open(partial, "w") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
 def load_gan(path, compile=True):
     """Loads a `keras_vidgan.GAN` from a run directory (newest checkpoint) or a `.keras` file.
 

@@ -25,8 +25,8 @@ TINY = [
     "2",
     "--num-samples",
     "2",
-    "--verbose",
-    "2",
+    "--progress",
+    "epoch",
 ]
 
 

@@ -25,8 +25,8 @@ TINY = [
     "2",
     "--epochs",
     "1",
-    "--verbose",
-    "0",
+    "--progress",
+    "off",
 ]
 
 

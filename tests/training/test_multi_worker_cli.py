@@ -82,7 +82,7 @@ def test_only_the_chief_writes(tmp_path):
 
     def command(index):
         return [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--strategy",
-                "multiworker", "--epochs", "2", "--verbose", "2",
+                "multiworker", "--epochs", "2", "--progress", "epoch",
                 "--out", str(tmp_path / f"run{index}"), *TINY]
 
     processes, logs = start_workers(command, tmp_path, "cli")

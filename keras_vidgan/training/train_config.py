@@ -1,0 +1,209 @@
+"""Every setting of a training run, as one object that `config.json` stores."""
+
+import dataclasses
+import json
+import os
+
+from keras_vidgan.training.config_error import ConfigError
+
+DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+DATASETS = ("moving_mnist", "bouncing_balls")
+# --loss names: the GAN objective and, for wgan-gp, the gradient penalty weight (Gulrajani et al.).
+LOSSES = {
+    "bce": ("bce", 0.0),
+    "hinge": ("hinge", 0.0),
+    "lsgan": ("lsgan", 0.0),
+    "wgan-gp": ("wgan", 10.0),
+}
+STRATEGIES = ("default", "mirrored", "multiworker")
+# Settings a resumed run may change: they steer how long and how loudly it trains and what it
+# keeps, never what it learns. Every other field is part of the experiment.
+SESSION_FIELDS = frozenset(
+    {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
+     "out"}
+)
+# Fields a run directory written by an earlier release may lack: the value those runs used.
+FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """The recipe of one training run: data, design, objective and schedule.
+
+    `keras-vidgan train` turns its flags into a `TrainConfig` and calls
+    `keras_vidgan.training.train(config)`; Python code does the same, so a
+    notebook runs exactly the command line's recipe. The run directory's
+    `config.json` is `config.to_json()`. The defaults are the command
+    line's: a CPU-sized VGAN on one-digit Moving MNIST clips of 16x32x32,
+    30 epochs of 100 steps.
+
+    Args:
+        dataset: built-in dataset, `"moving_mnist"` or `"bouncing_balls"`.
+        data: path to the user's own data (video folder, frame folders or
+            TFRecord shards) instead of a built-in dataset.
+        digits: digits per Moving MNIST clip.
+        strict: with `data`, stop at the first unreadable file.
+        frames, size, channels: the clip shape.
+        latent_dim: noise size of the generator.
+        width: base width of both networks.
+        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`.
+        loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
+        r1: R1 penalty weight (0 for none).
+        ema: decay of the generator's moving average, or None for none.
+        g_lr, d_lr: Adam learning rates (beta_1 0.5) of each network.
+        d_steps: discriminator updates per generator update.
+        conditional: train a class-conditional model on `(clip, label)` pairs.
+        batch_size: global batch size.
+        epochs: epochs to train, counting those of earlier sessions.
+        steps_per_epoch: GAN steps per epoch.
+        seed: seed of the data, the noise and the sample grid.
+        time_budget: minutes of training after which the run stops, counted
+            over resumed sessions; None for no limit.
+        strategy: `"default"`, `"mirrored"` or `"multiworker"`.
+        out: the run directory; None derives it from the data and the
+            design (see `run_dir`).
+        num_samples: videos in the sample grid written each epoch.
+        keep_checkpoints: how many epoch checkpoints to keep.
+        verbose: Keras progress output: 0 silent, 1 a progress bar, 2 a
+            line per epoch.
+        fps: frame rate of the sample videos.
+
+    Example:
+
+    ```python
+    from keras_vidgan.training import TrainConfig
+
+    config = TrainConfig(model="mocogan", loss="hinge", epochs=2, out="runs/notebook")
+    config.validate()
+    print(config.run_dir, config.clip_shape)  # runs/notebook (16, 32, 32, 1)
+    ```
+    """
+
+    dataset: str = "moving_mnist"
+    data: str | None = None
+    digits: int = 1
+    strict: bool = False
+    frames: int = 16
+    size: int = 32
+    channels: int = 1
+    latent_dim: int = 100
+    width: int = 16
+    upsampling: str = "resize"
+    model: str = "vgan"
+    loss: str = "bce"
+    r1: float = 0.0
+    ema: float | None = None
+    g_lr: float = 2e-4
+    d_lr: float = 2e-4
+    d_steps: int = 1
+    conditional: bool = False
+    batch_size: int = 16
+    epochs: int = 30
+    steps_per_epoch: int = 100
+    seed: int = 0
+    time_budget: float | None = None
+    strategy: str = "default"
+    out: str | None = None
+    num_samples: int = 16
+    keep_checkpoints: int = 3
+    verbose: int = 1
+    fps: int = 8
+
+    @property
+    def run_dir(self):
+        """Where the run is written: `out`, or `runs/<data>_<design>`."""
+        if self.out:
+            return self.out
+        source = self.dataset
+        if self.data:
+            source = os.path.basename(os.path.normpath(self.data)) or "data"
+        return os.path.join("runs", f"{source}_{self.model}")
+
+    @property
+    def clip_shape(self):
+        return (self.frames, self.size, self.size, self.channels)
+
+    @property
+    def num_classes(self):
+        """Classes of a conditional run (Moving MNIST digits), None otherwise."""
+        return 10 if self.conditional else None
+
+    def validate(self):
+        """Raises `ConfigError` naming the first setting that cannot work, before anything runs."""
+        _choice("dataset", self.dataset, DATASETS)
+        _choice("model", self.model, DESIGNS)
+        _choice("loss", self.loss, tuple(LOSSES))
+        _choice("upsampling", self.upsampling, ("resize", "transpose"))
+        _choice("strategy", self.strategy, STRATEGIES)
+        _choice("frames", self.frames, (8, 16, 32))
+        _choice("size", self.size, (32, 64, 128))
+        _choice("channels", self.channels, (1, 3))
+        _choice("verbose", self.verbose, (0, 1, 2))
+        for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
+                     "steps_per_epoch", "num_samples", "keep_checkpoints", "fps"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
+        for name in ("g_lr", "d_lr"):
+            if not _number(getattr(self, name)) or getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be a positive number, got {getattr(self, name)!r}.")
+        if not _number(self.r1) or self.r1 < 0:
+            raise ConfigError(f"r1 must be a number >= 0, got {self.r1!r}.")
+        if self.ema is not None and not (_number(self.ema) and 0 < self.ema < 1):
+            raise ConfigError(f"ema must be a decay in (0, 1) such as 0.999, got {self.ema!r}.")
+        if self.time_budget is not None and not (_number(self.time_budget)
+                                                 and self.time_budget > 0):
+            raise ConfigError(f"time_budget must be a positive number of minutes, got "
+                              f"{self.time_budget!r}.")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
+            raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
+        if self.conditional and (self.data or self.dataset != "moving_mnist"):
+            raise ConfigError(
+                "conditional training needs labelled clips; it supports the moving_mnist dataset "
+                "(10 digit classes) for now. Drop --conditional, or train on Moving MNIST."
+            )
+        if self.out is not None and os.path.exists(self.out) and not os.path.isdir(self.out):
+            raise ConfigError(f"{self.out} is a file; --out names the run directory to write.")
+
+    def experiment(self):
+        """The fields that define what the run learns (all but `SESSION_FIELDS`)."""
+        return {key: value for key, value in self.to_dict().items()
+                if key not in SESSION_FIELDS}
+
+    def to_dict(self):
+        return dataclasses.asdict(self)
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, values):
+        """A config from a `config.json` dict; keys of other releases are dropped."""
+        known = {field.name for field in dataclasses.fields(cls)}
+        values = {**FIELDS_BEFORE_THEIR_FLAG, **values}
+        return cls(**{key: value for key, value in values.items() if key in known})
+
+    @classmethod
+    def from_json_file(cls, path):
+        """The config stored at `path`; `ConfigError` when it cannot be read."""
+        try:
+            with open(path) as handle:
+                values = json.load(handle)
+        except (OSError, ValueError) as error:
+            raise ConfigError(
+                f"Cannot read {path} ({error}); move the run directory aside or pass another "
+                "--out."
+            ) from None
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path} does not hold a run's settings; pass another --out.")
+        return cls.from_dict(values)
+
+
+def _choice(name, value, choices):
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(map(str, choices))}; got {value!r}.")
+
+
+def _number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,408 @@
+"""The training recipe behind `keras-vidgan train`: `train(config)` and the pieces it builds.
+
+The command line only turns flags into a `TrainConfig`; everything else
+(checking the run directory, the data, building or resuming the GAN, the
+strategy, the callbacks and the loop) happens here, so Python code runs the
+very same recipe:
+
+    from keras_vidgan.training import TrainConfig, train
+
+    gan = train(TrainConfig(model="mocogan", epochs=2, out="runs/notebook"))
+
+Nothing is written into the run directory until every input has been
+checked: the settings, the run directory's earlier settings and checkpoint,
+the cluster configuration and the data.
+"""
+
+import math
+import os
+import time
+
+import keras
+import tensorflow as tf
+
+from keras_vidgan import data, datasets
+from keras_vidgan.models.gan import GAN
+from keras_vidgan.models.model_zoo import build_design
+from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
+from keras_vidgan.training.config_error import ConfigError
+from keras_vidgan.training.loss_plot import LossPlot
+from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer
+from keras_vidgan.training.run_directory import (
+    CONFIG_FILE,
+    checkpoint_path,
+    latest_checkpoint,
+    load_gan,
+    write_text_atomically,
+)
+from keras_vidgan.training.safe_checkpoint import SafeCheckpoint
+from keras_vidgan.training.sample_writer import SampleWriter
+from keras_vidgan.training.time_budget import TimeBudget, spent_minutes_from_csv
+from keras_vidgan.training.train_config import LOSSES, TrainConfig
+from keras_vidgan.training.training_log import TrainingLog
+
+
+def train(config, callbacks=(), log=print):
+    """Trains (or resumes) the run that `config` describes; returns the GAN.
+
+    Rerunning with the same settings resumes from the newest checkpoint of
+    `config.run_dir`. Settings that would change what an existing run learns
+    are refused with a `ConfigError`, and a finished run trains nothing.
+
+    Args:
+        config: a `TrainConfig`.
+        callbacks: extra Keras callbacks, run after the recipe's own.
+        log: where the run's one-line reports go (`print` by default).
+
+    Returns:
+        The trained `keras_vidgan.GAN` (None when the run had nothing left to
+        train).
+
+    Raises:
+        ConfigError: a setting is invalid or does not match the run directory.
+        keras_vidgan.data.DataError: the data cannot be read.
+    """
+    config.validate()
+    run_dir = config.run_dir
+    check_resumable(run_dir, config)
+    chief = _is_chief(config.strategy)
+    initial_epoch, checkpoint = latest_checkpoint(run_dir)
+    history_csv = os.path.join(run_dir, "logs", "training.csv")
+    if initial_epoch >= config.epochs:
+        log(f"{run_dir} already holds {initial_epoch} trained epochs (epochs {config.epochs}); "
+            "raise --epochs to train further.")
+        if chief:
+            LossPlot(os.path.join(run_dir, "loss.png"), history_csv=history_csv).draw()
+        return None
+    budget = TimeBudget(
+        minutes=config.time_budget,
+        spent_minutes=spent_minutes_from_csv(history_csv) if initial_epoch > 0 else 0.0,
+    )
+    if budget.minutes is not None and budget.spent_minutes >= budget.minutes:
+        log(f"{run_dir} has already trained for {budget.spent_minutes:.1f} minutes "
+            f"(time budget {config.time_budget:g}); raise --time-budget to train further.")
+        return None
+
+    dataset = build_dataset(config)
+    strategy = make_strategy(config.strategy)
+    with strategy.scope():
+        gan = load_gan(checkpoint) if checkpoint else build_gan(config)
+    if checkpoint:
+        check_checkpoint(gan, config, checkpoint)
+
+    # Everything is checked: from here on the run directory is written.
+    if chief:
+        os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
+        stored = TrainConfig.from_dict({**config.to_dict(), "out": run_dir})
+        write_text_atomically(os.path.join(run_dir, CONFIG_FILE), stored.to_json() + "\n")
+        if getattr(dataset, "class_names", None):
+            data.save_class_mapping(run_dir, dataset.class_names)
+    for line in describe_run(config, gan, initial_epoch, checkpoint):
+        log(line)
+
+    recipe_callbacks = [
+        keras.callbacks.TerminateOnNaN(),
+        budget,  # before the writers: it adds train_minutes and train_steps to the logs
+        SafeCheckpoint(run_dir, keep_last=config.keep_checkpoints),
+        SampleWriter(
+            os.path.join(run_dir, "samples"),
+            num_videos=config.num_samples,
+            seed=config.seed,
+            fps=config.fps,
+        ),
+        TrainingLog(history_csv),
+        keras.callbacks.TensorBoard(os.path.join(run_dir, "logs")),
+        LossPlot(os.path.join(run_dir, "loss.png"), history_csv=history_csv),
+        RunReport(run_dir, progress_bar=config.verbose == 1, log=log),
+    ]
+    # Keras 3.15.1's fit() fails under MultiWorkerMirroredStrategy (keras-team/keras#20585);
+    # MultiWorkerTrainer runs the same train_step with the same callbacks (writers on the
+    # chief only). Once fit() works there, this line becomes `trainer = gan`.
+    trainer = MultiWorkerTrainer(gan) if config.strategy == "multiworker" else gan
+    trainer.fit(
+        batch_clips(dataset, config),
+        epochs=config.epochs,
+        initial_epoch=initial_epoch,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=[*recipe_callbacks, *callbacks],
+        verbose=config.verbose,
+        shuffle=False,
+    )
+    if budget.exhausted:
+        log(f"Stopped after {budget.elapsed_minutes():.1f} minutes of training "
+            f"(time budget {config.time_budget:g}).")
+    return gan
+
+
+def check_resumable(run_dir, config):
+    """Refuses to resume `run_dir` with settings that change what it learns.
+
+    Compares `config` with the run's `config.json`; the settings of
+    `SESSION_FIELDS` (epochs, time budget, strategy, output) may change.
+
+    Raises:
+        ConfigError: naming every changed setting with both values.
+    """
+    path = os.path.join(run_dir, CONFIG_FILE)
+    if not os.path.exists(path):
+        return
+    previous = TrainConfig.from_json_file(path).experiment()
+    requested = config.experiment()
+    changed = {key: (previous[key], requested[key]) for key in requested
+               if previous[key] != requested[key]}
+    if changed:
+        raise ConfigError(_changed_settings_message(run_dir, changed, "its config.json"))
+
+
+def checkpoint_settings(gan):
+    """The recipe settings a GAN checkpoint restores, as `TrainConfig` field values."""
+    objective = gan.gan_loss.name if gan.gan_loss is not None else "bce"
+    penalty = gan.gradient_penalty_weight
+    loss_name = next((name for name, spec in LOSSES.items() if spec == (objective, penalty)),
+                     f"{objective} with gradient penalty {penalty:g}")
+    frames, size, _, channels = gan.clip_shape
+    return {
+        "loss": loss_name,
+        "r1": gan.r1_weight,
+        "ema": gan.ema_decay,
+        "d_steps": gan.d_steps,
+        "seed": gan.seed,
+        "g_lr": _learning_rate(gan.g_optimizer),
+        "d_lr": _learning_rate(gan.d_optimizer),
+        "latent_dim": gan.latent_dim,
+        "frames": frames,
+        "size": size,
+        "channels": channels,
+        "conditional": gan.num_classes is not None,
+    }
+
+
+def check_checkpoint(gan, config, checkpoint):
+    """Refuses a checkpoint whose restored settings differ from `config`.
+
+    `config.json` and the checkpoint normally agree; this catches runs whose
+    `config.json` was edited, lost or written by an older release, so that a
+    resumed run never silently trains the checkpoint's objective instead of
+    the requested one.
+    """
+    requested = config.to_dict()
+    changed = {}
+    for key, restored in checkpoint_settings(gan).items():
+        wanted = requested[key]
+        if isinstance(restored, float) and isinstance(wanted, (int, float)):
+            same = math.isclose(restored, wanted, rel_tol=1e-6)
+        else:
+            same = restored == wanted
+        if not same:
+            changed[key] = (restored, wanted)
+    if changed:
+        raise ConfigError(_changed_settings_message(
+            config.run_dir, changed, f"its checkpoint {os.path.basename(checkpoint)}"))
+
+
+def _changed_settings_message(run_dir, changed, source):
+    details = "; ".join(f"{key} is {old!r} there, {new!r} here"
+                        for key, (old, new) in changed.items())
+    old_flags = ", ".join(_flag(key, old) for key, (old, _) in changed.items())
+    return (f"{run_dir} holds a run with other settings ({details}, per {source}). "
+            f"Continue it with its settings ({old_flags}), or pass another --out to start a "
+            "new run.")
+
+
+def _flag(key, value):
+    flag = "--" + key.replace("_", "-")
+    if isinstance(value, bool):
+        return flag if value else f"without {flag}"
+    return f"without {flag}" if value is None else f"{flag} {value}"
+
+
+def _learning_rate(optimizer):
+    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+
+
+def _is_chief(strategy_name):
+    if strategy_name != "multiworker":
+        return True
+    try:
+        return read_tf_config().is_chief
+    except ClusterConfigError as error:
+        raise ConfigError(f"--strategy multiworker: {error}") from None
+
+
+def build_dataset(config):
+    """Unbatched clips (or `(clip, label)` pairs) for the run, repeated without end.
+
+    Raises:
+        keras_vidgan.data.DataError: `config.data` cannot be read.
+    """
+    # Fresh clips for every step of the run.
+    num_clips = config.epochs * config.steps_per_epoch * config.batch_size
+    if config.data:
+        clips = data.from_path(
+            config.data,
+            frames=config.frames,
+            size=config.size,
+            channels=config.channels,
+            training=True,
+            seed=config.seed,
+            strict=config.strict,
+        )
+        class_names = getattr(clips, "class_names", None)
+        clips = clips.shuffle(256, seed=config.seed).repeat()
+        clips.class_names = class_names
+        return clips
+    if config.dataset == "moving_mnist":
+        clips = datasets.moving_mnist(
+            num_clips=num_clips,
+            frames=config.frames,
+            size=config.size,
+            digits=config.digits,
+            seed=config.seed,
+            with_labels=config.conditional,
+        )
+    else:
+        clips = datasets.bouncing_balls(
+            num_clips=num_clips, frames=config.frames, size=config.size, seed=config.seed
+        )
+    clips = clips.repeat()
+    if config.channels == 3:
+        clips = clips.map(lambda clip, *labels: (tf.repeat(clip, 3, axis=-1), *labels))
+    return clips
+
+
+def batch_clips(dataset, config):
+    return dataset.batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
+def build_gan(config):
+    """A new, compiled `GAN` of the configured design, objective and optimizers."""
+    generator, discriminator = build_design(
+        config.model,
+        frames=config.frames,
+        size=config.size,
+        channels=config.channels,
+        width=config.width,
+        latent_dim=config.latent_dim,
+        num_classes=config.num_classes,
+        upsampling=config.upsampling,
+    )
+    gan = GAN(generator, discriminator, seed=config.seed, ema_decay=config.ema)
+    objective, penalty = LOSSES[config.loss]
+    optimizers = {
+        "g_optimizer": keras.optimizers.Adam(config.g_lr, beta_1=0.5, name="generator_adam"),
+        "d_optimizer": keras.optimizers.Adam(config.d_lr, beta_1=0.5, name="discriminator_adam"),
+    }
+    if objective == "bce":
+        # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
+        gan.compile(**optimizers, d_steps=config.d_steps, r1=config.r1)
+    else:
+        gan.compile(**optimizers, loss=objective, gradient_penalty=penalty,
+                    d_steps=config.d_steps, r1=config.r1)
+    return gan
+
+
+def make_strategy(name):
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if name == "multiworker":
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def describe_run(config, gan, initial_epoch, checkpoint):
+    """The few lines a run starts with: where it goes, what it trains on, and for how long."""
+    if checkpoint:
+        state = f"resuming after epoch {initial_epoch} from {checkpoint}"
+    else:
+        state = "new run"
+    discriminators = ", ".join(type(model).__name__ for model in gan.discriminators.values())
+    if config.data:
+        source = f"{config.data}"
+    elif config.dataset == "moving_mnist":
+        source = f"Moving MNIST, {config.digits} digit{'s' * (config.digits > 1)} per clip"
+    else:
+        source = "bouncing balls"
+    frames, size, _, channels = config.clip_shape
+    total_steps = config.epochs * config.steps_per_epoch
+    budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
+    return [
+        f"Run directory: {config.run_dir} ({state})",
+        f"  design  {config.model}: {type(gan.generator).__name__} against {discriminators}; "
+        f"loss {config.loss}, Adam {config.g_lr:g} (generator) / {config.d_lr:g} "
+        "(discriminator)",
+        f"  data    {source}; clips of {frames} frames of {size}x{size}x{channels}, "
+        f"batch {config.batch_size}",
+        f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "
+        f"({total_steps:,} GAN steps{budget}), {config.strategy} strategy",
+    ]
+
+
+class RunReport(keras.callbacks.Callback):
+    """Reports the measured time per epoch after the first steps, and what each epoch wrote.
+
+    Its lines never share a line with Keras' progress bar: the estimate
+    starts a line of its own, and an epoch's files are reported when the
+    next epoch begins (or training ends), after the bar has finished its line.
+
+    Args:
+        run_dir: the run directory.
+        progress_bar: whether Keras draws a progress bar (`verbose=1`).
+        log: where the lines go.
+        timed_steps: steps measured for the estimate, after one warm-up step.
+    """
+
+    def __init__(self, run_dir, progress_bar=True, log=print, timed_steps=5):
+        super().__init__()
+        self.run_dir = run_dir
+        self.progress_bar = progress_bar
+        self.log = log
+        self.timed_steps = timed_steps
+        self._start = None
+        self._estimated = False
+        self._finished_epoch = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._estimated:
+            return
+        # Step 0 includes tracing the step function; time from its end.
+        if batch == 0:
+            self._start = time.perf_counter()
+        elif batch == self.timed_steps:
+            seconds_per_step = (time.perf_counter() - self._start) / self.timed_steps
+            steps = self.params.get("steps") or 0
+            prefix = "\n" if self.progress_bar else ""
+            self.log(f"{prefix}  timing  {seconds_per_step:.2f} s per step, about "
+                     f"{_duration(seconds_per_step * steps)} per epoch")
+            self._estimated = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._finished_epoch = epoch + 1
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._report_written()
+
+    def on_train_end(self, logs=None):
+        self._report_written()
+
+    def _report_written(self):
+        if self._finished_epoch is None:
+            return
+        epoch, self._finished_epoch = self._finished_epoch, None
+        written = []
+        checkpoint = checkpoint_path(self.run_dir, epoch)
+        if os.path.exists(checkpoint):
+            written.append(os.path.relpath(checkpoint, self.run_dir))
+        samples = os.path.join(self.run_dir, "samples", f"epoch_{epoch:04d}.gif")
+        if os.path.exists(samples):
+            written.append(os.path.relpath(samples, self.run_dir)[: -len(".gif")] +
+                           ".gif/.mp4/.png")
+        if written:
+            self.log(f"  epoch {epoch} wrote {', '.join(written)} in {self.run_dir}")
+        else:
+            self.log(f"  epoch {epoch} wrote no checkpoint (see the warning above)")
+
+
+def _duration(seconds):
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min"

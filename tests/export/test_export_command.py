@@ -2,8 +2,8 @@ import os
 
 import pytest
 
-from keras_vidgan_cli.main import main
 from keras_vidgan.export import read_export_metadata
+from keras_vidgan_cli.main import main
 
 
 def error_line(capsys):

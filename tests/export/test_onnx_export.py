@@ -10,9 +10,9 @@ pytest.importorskip("tf2onnx")
 pytest.importorskip("onnx")
 onnxruntime = pytest.importorskip("onnxruntime")
 
-from keras_vidgan_cli.main import main  # noqa: E402
 from keras_vidgan.export import noise_from_seeds  # noqa: E402
 from keras_vidgan.export.onnx_export import export_onnx  # noqa: E402
+from keras_vidgan_cli.main import main  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import os
 import numpy as np
 import pytest
 
-from keras_vidgan_cli.main import main
 from keras_vidgan.export import noise_from_seeds
+from keras_vidgan_cli.main import main
 
 CLIP_SHAPE = (8, 32, 32, 1)
 

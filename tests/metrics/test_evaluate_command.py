@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from keras_vidgan_cli.main import main
 from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
+from keras_vidgan_cli.main import main
 
 
 def _saved_gan(path, frames=16):

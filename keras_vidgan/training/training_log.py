@@ -1,8 +1,8 @@
 import csv
-import math
 import os
 
 import keras
+import numpy as np
 
 
 class TrainingLog(keras.callbacks.Callback):
@@ -34,8 +34,7 @@ class TrainingLog(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         row = {"epoch": epoch + 1}
         for key, value in sorted((logs or {}).items()):
-            value = float(value)
-            row[key] = value if math.isfinite(value) else str(value)
+            row[key] = int(value) if isinstance(value, (int, np.integer)) else float(value)
         fieldnames = self._existing_header() or list(row)
         new_file = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
         directory = os.path.dirname(self.path)

@@ -61,11 +61,24 @@ def test_tiny_run_writes_every_output(tmp_path):
     for stem in ("epoch_0001", "epoch_0002"):
         assert {stem + ".gif", stem + ".mp4", stem + ".png"} <= samples
     with open(out / "logs" / "training.csv", newline="") as handle:
-        assert [row["epoch"] for row in csv.DictReader(handle)] == ["0", "1"]
+        reader = csv.DictReader(handle)
+        # Counted like the checkpoints, and no validation columns a GAN never fills.
+        assert [row["epoch"] for row in reader] == ["1", "2"]
+        assert not [name for name in reader.fieldnames if name.startswith("val_")]
     assert any("tfevents" in name for _, _, files in os.walk(out / "logs") for name in files)
     assert (out / "loss.png").stat().st_size > 1000
-    # Keras' per-epoch progress line is shown.
+    # Keras' per-epoch progress line is shown, after a block that says what the run is.
     assert "Epoch 2/2" in completed.stdout and "d_loss" in completed.stdout
+    lines = completed.stdout.splitlines()
+    assert lines[0] == f"Run directory: {out} (new run)"
+    assert any(line.startswith("  design  vgan: VGANGenerator") for line in lines)
+    assert any(line.startswith("  steps   2 epochs of 2 steps") for line in lines)
+    # What each epoch wrote is reported on a line of its own.
+    written = "checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png"
+    assert f"  epoch 1 wrote {written} in {out}" in lines
+    # TensorFlow's start-up lines are not shown, although they are written before
+    # TF_CPP_MIN_LOG_LEVEL is read.
+    assert "absl::InitializeLog" not in completed.stderr and "oneDNN" not in completed.stderr
 
 
 def test_killed_run_resumes_from_the_last_finished_epoch(tmp_path):
@@ -93,8 +106,7 @@ def test_killed_run_resumes_from_the_last_finished_epoch(tmp_path):
     completed = _run(out, "--epochs", "3", "--steps-per-epoch", "40")
     assert completed.returncode == 0, completed.stderr[-3000:]
     last_done = len([n for n in finished if n.endswith(".keras") and "partial" not in n])
-    assert "Resuming from" in completed.stdout
-    assert f"(epoch {last_done} of 3)" in completed.stdout
+    assert f"resuming after epoch {last_done} from" in completed.stdout
     assert f"Epoch {last_done + 1}/3" in completed.stdout
     assert "Epoch 1/3" not in completed.stdout
     assert "epoch_0003.keras" in os.listdir(out / "checkpoints")
@@ -114,7 +126,15 @@ def test_a_run_directory_with_other_settings_is_refused(tmp_path):
     completed = _run(out, "--epochs", "1", "--width", "8")
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
-    assert len(lines) == 1 and "width 4 -> 8" in lines[0] and "--out" in lines[0]
+    assert len(lines) == 1 and "width is 4 there, 8 here" in lines[0] and "--out" in lines[0]
+    # The objective too: the checkpoint would otherwise silently keep training with BCE.
+    config_before = (out / "config.json").read_text()
+    objective = _run(out, "--epochs", "2", "--loss", "hinge")
+    assert objective.returncode == 2
+    assert "loss is 'bce' there, 'hinge' here" in objective.stderr
+    assert "Continue it with its settings (--loss bce)" in objective.stderr
+    assert (out / "config.json").read_text() == config_before
+    assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +157,7 @@ def test_a_time_budget_ends_the_run_and_counts_over_resumes(tmp_path):
     out = tmp_path / "run"
     completed = _run(out, "--epochs", "50", "--time-budget", "0.0001")
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Stopped after" in completed.stdout and "--time-budget 0.0001" in completed.stdout
+    assert "Stopped after" in completed.stdout and "time budget 0.0001" in completed.stdout
     # The budget ran out in the first step; that partial epoch is checkpointed.
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
     with open(out / "logs" / "training.csv", newline="") as handle:
@@ -162,4 +182,17 @@ def test_a_run_written_before_the_learning_rate_flags_still_resumes(tmp_path):
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "epoch_0002.keras" in os.listdir(out / "checkpoints")
     changed = _run(out, "--epochs", "3", "--d-lr", "4e-4")
-    assert changed.returncode == 2 and "d_lr 0.0002 -> 0.0004" in changed.stderr
+    assert changed.returncode == 2 and "d_lr is 0.0002 there, 0.0004 here" in changed.stderr
+
+
+def test_a_failed_start_writes_nothing_and_the_corrected_command_runs(tmp_path):
+    out = tmp_path / "run"
+    failed = _run(out, "--epochs", "1", "--data", str(tmp_path / "no_such_folder"), "--verbose")
+    assert failed.returncode == 2
+    assert failed.stderr.strip().splitlines()[-1].startswith("keras-vidgan train: error: ")
+    assert "does not exist" in failed.stderr
+    # --verbose shows what TensorFlow prints while it loads.
+    assert "absl::InitializeLog" in failed.stderr
+    assert not out.exists()
+    corrected = _run(out, "--epochs", "1")
+    assert corrected.returncode == 0, corrected.stderr[-3000:]

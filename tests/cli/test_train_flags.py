@@ -1,0 +1,66 @@
+"""`keras-vidgan train`'s flags: the recipe's defaults, help, and instant argument errors."""
+
+import subprocess
+import sys
+
+from keras_vidgan.training import TrainConfig
+from keras_vidgan_cli.main import parse_arguments
+from keras_vidgan_cli.train_command import config_values
+
+
+def test_the_flags_default_to_the_recipes_defaults():
+    args = parse_arguments(["train"])
+    assert TrainConfig(**config_values(args)) == TrainConfig()
+
+
+def test_flags_reach_the_config():
+    args = parse_arguments(["train", "--model", "mocogan", "--ema", "0.999", "--progress",
+                            "epoch", "--out", "runs/x", "--g-lr", "1e-4", "--conditional"])
+    config = TrainConfig(**config_values(args))
+    assert (config.model, config.ema, config.verbose, config.out) == ("mocogan", 0.999, 2, "runs/x")
+    assert (config.g_lr, config.conditional) == (1e-4, True)
+
+
+def test_help_shows_every_default(capsys):
+    try:
+        parse_arguments(["train", "--help"])
+    except SystemExit:
+        pass
+    text = " ".join(capsys.readouterr().out.split())
+    for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
+                          ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
+                          ("--epochs EPOCHS", 30), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
+                          ("--seed SEED", 0)]:
+        entry = text.split(flag + " ", 2)[-1]
+        assert f"(default: {default})" in entry.split(" --", 1)[0], flag
+
+
+def _run_parser_only(*argv):
+    # The parser alone, in a fresh process: neither TensorFlow nor keras_vidgan may load.
+    code = (
+        "import sys\n"
+        "from keras_vidgan_cli.main import main\n"
+        "try:\n"
+        f"    main({list(argv)!r})\n"
+        "finally:\n"
+        "    assert 'tensorflow' not in sys.modules and 'keras_vidgan' not in sys.modules\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_a_misspelled_flag_is_reported_by_its_command_with_a_suggestion():
+    completed = _run_parser_only("train", "--epocs", "3")
+    assert completed.returncode == 2
+    lines = completed.stderr.strip().splitlines()
+    assert lines[0].startswith("usage: keras-vidgan train ")
+    assert lines[-1] == (
+        "keras-vidgan train: error: unrecognized arguments: --epocs 3; did you mean --epochs?"
+    )
+
+
+def test_help_and_bad_values_do_not_load_tensorflow():
+    assert _run_parser_only("--help").returncode == 0
+    assert _run_parser_only("train", "--help").returncode == 0
+    bad = _run_parser_only("train", "--frames", "12")
+    assert bad.returncode == 2 and "argument --frames: invalid choice" in bad.stderr

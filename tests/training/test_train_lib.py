@@ -1,0 +1,186 @@
+"""The training recipe: `TrainConfig` and `train(config)`, in process."""
+
+import csv
+import dataclasses
+import json
+import os
+import shutil
+
+import pytest
+
+from keras_vidgan.data import DataError
+from keras_vidgan.training import ConfigError, TrainConfig, train
+
+TINY = dict(
+    frames=8,
+    size=32,
+    width=4,
+    latent_dim=8,
+    batch_size=2,
+    steps_per_epoch=2,
+    num_samples=2,
+    epochs=1,
+    verbose=0,
+)
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A one-epoch run and the lines it reported."""
+    out = tmp_path_factory.mktemp("recipe") / "run"
+    lines = []
+    gan = train(TrainConfig(out=str(out), **TINY), log=lines.append)
+    assert gan is not None
+    return out, lines
+
+
+def _copy(run, tmp_path):
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    return copy
+
+
+def _snapshot(out):
+    paths = [os.path.join(folder, name) for folder, _, files in os.walk(out) for name in files]
+    return {path: os.path.getmtime(path) for path in paths}
+
+
+def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
+    out, lines = finished_run
+    assert lines[0] == f"Run directory: {out} (new run)"
+    assert lines[1].startswith("  design  vgan: VGANGenerator against VideoDiscriminator; loss bce")
+    assert lines[2] == (
+        "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
+    )
+    assert lines[3].startswith("  steps   1 epochs of 2 steps (2 GAN steps)")
+    assert lines[-1] == (
+        f"  epoch 1 wrote checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png in {out}"
+    )
+
+
+def test_config_json_is_the_config(finished_run):
+    out, _ = finished_run
+    stored = TrainConfig.from_json_file(out / "config.json")
+    assert stored == TrainConfig(out=str(out), **TINY)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"loss": "hinge"},
+        {"ema": 0.999},
+        {"r1": 1.0},
+        {"d_steps": 2},
+        {"seed": 1},
+        {"g_lr": 1e-4},
+        {"width": 8},
+        {"model": "tgan"},
+        {"batch_size": 4},
+        {"digits": 2},
+    ],
+)
+def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
+    out, _ = finished_run
+    before = _snapshot(out)
+    config_before = (out / "config.json").read_text()
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, **change}))
+    message = str(refusal.value)
+    [(key, value)] = change.items()
+    old = TINY.get(key, getattr(TrainConfig(), key))
+    assert "\n" not in message
+    assert f"{key} is {old!r} there, {value!r} here" in message
+    assert "--out" in message and f"--{key.replace('_', '-')}" in message
+    # Nothing was trained or rewritten: config.json still names the settings in use.
+    assert (out / "config.json").read_text() == config_before
+    assert _snapshot(out) == before
+
+
+def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    (out / "config.json").write_text(json.dumps({**stored, "loss": "hinge", "ema": 0.9}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "loss": "hinge", "ema": 0.9}))
+    message = str(refusal.value)
+    assert "loss is 'bce' there, 'hinge' here" in message
+    assert "ema is None there, 0.9 here" in message
+    assert "checkpoint epoch_0001.keras" in message
+    assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
+
+
+def test_session_settings_may_change_and_are_recorded(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    lines = []
+    train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "keep_checkpoints": 1}),
+          log=lines.append)
+    assert lines[0] == f"Run directory: {out} (resuming after epoch 1 from " \
+        f"{out / 'checkpoints' / 'epoch_0001.keras'})"
+    assert os.listdir(out / "checkpoints") == ["epoch_0002.keras"]
+    stored = TrainConfig.from_json_file(out / "config.json")
+    assert stored.epochs == 2 and stored.keep_checkpoints == 1
+    with open(out / "logs" / "training.csv", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert [row["epoch"] for row in reader] == ["1", "2"]
+        assert not [name for name in reader.fieldnames if name.startswith("val_")]
+
+
+def test_a_finished_run_trains_nothing(finished_run):
+    out, _ = finished_run
+    lines = []
+    assert train(TrainConfig(out=str(out), **TINY), log=lines.append) is None
+    assert lines == [f"{out} already holds 1 trained epochs (epochs 1); raise --epochs to "
+                     "train further."]
+
+
+def test_nothing_is_written_before_the_inputs_are_checked(tmp_path, monkeypatch):
+    out = tmp_path / "run"
+    with pytest.raises(DataError):
+        train(TrainConfig(out=str(out), data=str(tmp_path / "missing"), **TINY))
+    monkeypatch.setenv("TF_CONFIG", "{not json")
+    with pytest.raises(ConfigError, match="TF_CONFIG"):
+        train(TrainConfig(out=str(out), strategy="multiworker", **TINY))
+    with pytest.raises(ConfigError, match="conditional"):
+        train(TrainConfig(out=str(out), conditional=True, dataset="bouncing_balls", **TINY))
+    assert not out.exists()
+
+
+def test_the_default_run_directory_names_the_data_and_the_design():
+    assert TrainConfig().run_dir == os.path.join("runs", "moving_mnist_vgan")
+    assert TrainConfig(dataset="bouncing_balls", model="mocogan").run_dir == os.path.join(
+        "runs", "bouncing_balls_mocogan"
+    )
+    assert TrainConfig(data="clips/videos/", model="dvdgan").run_dir == os.path.join(
+        "runs", "videos_dvdgan"
+    )
+    assert TrainConfig(out="elsewhere").run_dir == "elsewhere"
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"model": "vgann"}, "model must be one of vgan, tgan, mocogan, dvdgan; got 'vgann'."),
+        ({"frames": 12}, "frames must be one of 8, 16, 32; got 12."),
+        ({"epochs": 0}, "epochs must be a positive integer, got 0."),
+        ({"ema": 1.5}, "ema must be a decay in (0, 1)"),
+        ({"g_lr": -1.0}, "g_lr must be a positive number, got -1.0."),
+        ({"seed": 1.5}, "seed must be an integer, got 1.5."),
+    ],
+)
+def test_invalid_settings_are_named(change, message):
+    with pytest.raises(ConfigError) as error:
+        dataclasses.replace(TrainConfig(), **change).validate()
+    assert str(error.value).startswith(message)
+
+
+def test_a_file_as_run_directory_is_refused(tmp_path):
+    path = tmp_path / "a_file"
+    path.write_text("")
+    with pytest.raises(ConfigError, match="is a file"):
+        TrainConfig(out=str(path)).validate()
+
+
+def test_an_unreadable_config_json_is_named(tmp_path):
+    (tmp_path / "config.json").write_text("{truncated")
+    with pytest.raises(ConfigError, match="Cannot read .*config.json"):
+        train(TrainConfig(out=str(tmp_path), **TINY))

@@ -76,7 +76,7 @@ def _has_extension(name, extensions):
     return os.path.splitext(name)[1].lower() in extensions
 
 
-def _walk(root, unreadable):
+def walk_folders(root, unreadable):
     """`(folder, files)` under `root` in natural order, links followed.
 
     Folders that cannot be listed go to `unreadable`. A link back to a folder
@@ -180,7 +180,7 @@ def list_videos(path):
         raise DataError(f"{path} does not exist: give a folder of videos, a glob pattern, "
                         "a frame-folder root or TFRecord shards.")
     items, ignored, unreadable = [], 0, []
-    for folder, files in _walk(path, unreadable):
+    for folder, files in walk_folders(path, unreadable):
         for name in files:
             if _has_extension(name, VIDEO_EXTENSIONS):
                 items.append(os.path.join(folder, name))
@@ -215,7 +215,7 @@ def list_frame_folders(path):
     if not os.path.isdir(path):
         raise DataError(f"{path} is not a folder: frame folders live in one root folder.")
     items, frames, unreadable = [], [], []
-    for folder, files in _walk(path, unreadable):
+    for folder, files in walk_folders(path, unreadable):
         images = [name for name in files if _has_extension(name, IMAGE_EXTENSIONS)]
         if images and os.path.abspath(folder) != os.path.abspath(path):
             items.append(folder)

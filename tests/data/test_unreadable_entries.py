@@ -181,6 +181,8 @@ def test_files_and_folders_without_permission(tmp_path, video_writer, caplog):
                      "--size", "32", "--quiet"]) == 0
         manifest = json.loads((tmp_path / "shards" / "manifest.json").read_text())
         assert sorted(e["source"] for e in manifest["skipped"]) == ["closed", "open/private.mp4"]
+        with pytest.raises(data.DataError, match="Cannot read .*closed: no permission to list"):
+            data.from_path(root / "closed", frames=4, size=32, channels=1)
     finally:
         os.chmod(root / "closed", 0o755)
         os.chmod(root / "open" / "private.mp4", 0o644)

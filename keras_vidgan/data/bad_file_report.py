@@ -15,13 +15,14 @@ from keras_vidgan.data.data_error import DataError
 
 logger = logging.getLogger("keras_vidgan.data")
 
+UNREADABLE = "unreadable"
 EMPTY = "empty file"
 NOT_A_VIDEO = "not a video"
 UNSUPPORTED_CODEC = "unsupported codec"
 TRUNCATED = "truncated or corrupt"
 TOO_SHORT = "too short"
 
-REASONS = (EMPTY, NOT_A_VIDEO, UNSUPPORTED_CODEC, TRUNCATED, TOO_SHORT)
+REASONS = (UNREADABLE, EMPTY, NOT_A_VIDEO, UNSUPPORTED_CODEC, TRUNCATED, TOO_SHORT)
 
 
 class BadFile(Exception):

@@ -81,6 +81,27 @@ class ClipSampler:
             return f"{self.frames} frames at stride {self.stride} ({span} source frames)"
         return f"{self.frames} frames at {self.fps:g} fps ({self.offsets[-1] / 1e6:.2f} s)"
 
+    def too_short(self, count, span_us):
+        """Why `count` frames spanning `span_us` microseconds hold no clip, and what to do.
+
+        Example:
+
+        ```python
+        print(ClipSampler(frames=16).too_short(1, 0))
+        # 1 frame (0.00 s); one clip needs 16 frames: lower --frames, or loop or pad
+        # short videos (--short-policy)
+        ```
+        """
+        fix = "lower --frames"
+        if self.fps is not None:
+            fix += " or raise --fps"
+        elif self.stride > 1:
+            fix += " or the stride"
+        return (
+            f"{count} frame{'' if count == 1 else 's'} ({span_us / 1e6:.2f} s); one clip needs "
+            f"{self.describe()}: {fix}, or loop or pad short videos (--short-policy)"
+        )
+
     def config(self):
         return {
             "frames": self.frames,

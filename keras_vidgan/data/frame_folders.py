@@ -1,7 +1,5 @@
 """Clips from folders of extracted frames: one folder of JPEG/PNG images per video."""
 
-import os
-
 import numpy as np
 
 from keras_vidgan.data._clip_pipeline import python_clip_dataset
@@ -10,6 +8,7 @@ from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_geometry import short_side_shape
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
+from keras_vidgan.data.file_access import readable_size
 from keras_vidgan.data.source_listing import list_frame_folders
 from keras_vidgan.data.video_files import check_length
 
@@ -20,11 +19,15 @@ def frame_timestamps(count, frame_rate):
 
 
 def check_frame_folder(frame_paths):
-    """Cheap checks before training: no zero-byte frame, and the first frame is an image."""
+    """Cheap checks before training: every frame readable and not empty, the first an image."""
     from PIL import Image, UnidentifiedImageError
 
     for frame_path in frame_paths:
-        if os.path.getsize(frame_path) == 0:
+        try:
+            size = readable_size(frame_path)
+        except BadFile as bad:
+            raise BadFile(bad.reason, bad.detail, path=frame_path) from None
+        if size == 0:
             raise BadFile(EMPTY, "a zero-byte frame", path=frame_path)
     try:
         with Image.open(frame_paths[0]) as image:
@@ -121,12 +124,13 @@ def frame_folders(
         )
     sampler = ClipSampler(frames, stride=stride, fps=fps, short_policy=short_policy)
     listing = list_frame_folders(path)
+    report = BadFileReport("frame folders", strict=strict, source=path)
+    listing.report_unreadable(report)
     if not listing.items:
         raise DataError(f"No frame folders (folders of .jpg/.png frames) under {path}.")
     if with_labels and not listing.classes:
         raise DataError(f"Labels need one sub-folder per class under {path}, holding the frame "
                         "folders.")
-    report = BadFileReport("frame folders", strict=strict, source=path)
     usable = []
     for i, (folder, frame_paths) in enumerate(zip(listing.items, listing.frames)):
         try:
@@ -137,10 +141,10 @@ def frame_folders(
         timestamps = frame_timestamps(len(frame_paths), frame_rate or 25)
         if check_length(sampler, report, folder, timestamps):
             usable.append(i)
-    report.log_summary(total=len(listing.items))
+    report.log_summary(total=listing.total)
     if not usable:
         raise DataError(f"No usable frame folders under {path}: "
-                        f"{report.summary(len(listing.items))}. See the warnings above.")
+                        f"{report.summary(listing.total)}. See the warnings above.")
     folders = [listing.items[i] for i in usable]
     frame_lists = [listing.frames[i] for i in usable]
     labels = [listing.labels[i] for i in usable] if listing.labels is not None else None

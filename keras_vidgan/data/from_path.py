@@ -9,7 +9,7 @@ from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.frame_folders import frame_folders
 from keras_vidgan.data.from_arrays import from_arrays
 from keras_vidgan.data.prepare_shards import MANIFEST_FILE
-from keras_vidgan.data.source_listing import IMAGE_EXTENSIONS, is_glob
+from keras_vidgan.data.source_listing import IMAGE_EXTENSIONS, is_glob, walk_folders
 from keras_vidgan.data.tfrecord_shards import TFRECORD_SUFFIXES, tfrecord_shards
 from keras_vidgan.data.video_files import video_files
 from keras_vidgan.data.video_reader import VIDEO_EXTENSIONS
@@ -53,7 +53,7 @@ def detect_kind(path):
     if os.path.exists(os.path.join(path, MANIFEST_FILE)):
         return "tfrecord"
     has_images = False
-    for folder, _, files in os.walk(path, followlinks=True):
+    for folder, files in walk_folders(path, unreadable=[]):  # the reader reports unreadable ones
         for name in files:
             extension = os.path.splitext(name)[1].lower()
             if extension in VIDEO_EXTENSIONS:

@@ -13,10 +13,16 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport, logger
+from keras_vidgan.data.bad_file_report import (
+    TOO_SHORT,
+    TRUNCATED,
+    BadFile,
+    BadFileReport,
+    logger,
+)
 from keras_vidgan.data.class_mapping import save_class_mapping
 from keras_vidgan.data.clip_geometry import resize_short_side
-from keras_vidgan.data.clip_sampler import TOLERANCE_US
+from keras_vidgan.data.clip_sampler import TOLERANCE_US, ClipSampler
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps, read_frame_images
 from keras_vidgan.data.source_listing import is_glob, list_frame_folders, list_videos
@@ -55,7 +61,12 @@ class _Source:
             listing = list_frame_folders(src)
             self.kind = "frame folders"
         if not listing.items:
-            raise DataError(f"No videos or frame folders in {src}: nothing to prepare.")
+            unreadable = "".join(
+                f" ({len(listing.unreadable)} unreadable, such as {path}: {bad.detail})"
+                for path, bad in listing.unreadable[:1]
+            )
+            raise DataError(f"No videos or frame folders in {src}{unreadable}: nothing to "
+                            "prepare.")
         self.listing = listing
         if os.path.isdir(src):
             self.root = src
@@ -116,7 +127,8 @@ def _video_record(source, item, options, label, class_name):
         keep, stored_times = _resampled(timestamps, options["fps"])
         fps = options["fps"]
     if len(keep) < options["frames"] and options["short_policy"] == "skip":
-        raise BadFile(TOO_SHORT, f"{len(keep)} frames; one clip needs {options['frames']}")
+        detail = ClipSampler(options["frames"]).too_short(len(keep), int(stored_times[-1]))
+        raise BadFile(TOO_SHORT, detail)
     # Which stored frames each source frame becomes (with a target fps, a frame may
     # be stored several times or not at all).
     uses = {}
@@ -137,7 +149,7 @@ def _video_record(source, item, options, label, class_name):
     if pending:
         shape = _flush(pending, pending_positions, encoded, options)
     if shape is None or any(e is None for e in encoded):
-        raise BadFile("truncated or corrupt", "fewer frames decoded than the file lists")
+        raise BadFile(TRUNCATED, "fewer frames decoded than the file lists")
     record = video_record_bytes(
         encoded, stored_times, label=label, class_name=class_name, source=source.relative(item),
         fps=fps, height=shape[1], width=shape[2], image_format=options["format"],
@@ -256,6 +268,10 @@ def prepare_shards(
     classes = source.listing.classes
     labels = source.listing.labels
     report = BadFileReport(source.kind, strict=strict, source=src)
+    source.listing.report_unreadable(report)
+    # Entries the listing could not read belong to no shard; the manifest lists them directly.
+    unreadable = [{"source": os.path.relpath(path, source.root), "reason": bad.reason,
+                   "detail": bad.detail} for path, bad in source.listing.unreadable]
     bar = keras.utils.Progbar(count, unit_name="video") if progress else None
     done = 0
     for shard in range(shards):
@@ -291,7 +307,7 @@ def prepare_shards(
         # The sidecar first, the shard last: a shard under its final name is complete.
         os.replace(sidecar + ".partial", sidecar)
         os.replace(temporary, final)
-    manifest = _manifest(out, options, classes, shards)
+    manifest = _manifest(out, options, classes, shards, unreadable)
     report_skips = manifest["counts"]["skipped"]
     if report.skipped or report_skips:
         # Shards finished by an earlier run contribute their skips through the manifest.
@@ -299,7 +315,8 @@ def prepare_shards(
             f"{n} {r}" for r, n in sorted(manifest["counts"]["skipped_by_reason"].items())
         )
         logger.warning("Input data: skipped %d of %d %s in %s: %s; listed in %s", report_skips,
-                       count, source.kind, src, by_reason, os.path.join(out, MANIFEST_FILE))
+                       manifest["counts"]["candidates"], source.kind, src, by_reason,
+                       os.path.join(out, MANIFEST_FILE))
     if manifest["counts"]["written"] == 0:
         raise DataError(f"No usable {source.kind} in {src}: all {report_skips} were skipped; "
                         f"see {os.path.join(out, MANIFEST_FILE)}.")
@@ -325,8 +342,8 @@ def _check_previous(out, options):
             continue
 
 
-def _manifest(out, options, classes, shards):
-    videos, skipped, shard_list = [], [], []
+def _manifest(out, options, classes, shards, unreadable):
+    videos, skipped, shard_list = [], list(unreadable), []
     for shard in range(shards):
         name = shard_name(shard, shards)
         sidecar = _read_json(os.path.join(out, name[: -len(".tfrecord")] + ".json"))
@@ -345,7 +362,7 @@ def _manifest(out, options, classes, shards):
         "classes": list(classes),
         "shards": shard_list,
         "counts": {
-            "candidates": options["candidates"],
+            "candidates": options["candidates"] + len(unreadable),
             "written": len(videos),
             "skipped": len(skipped),
             "skipped_by_reason": by_reason,

@@ -6,6 +6,12 @@ for video files, `ROOT/<class>/<video>/<frame>.jpg` or
 first sub-folder of ROOT on its path; class indices follow the sorted class
 names, so the mapping does not depend on which files turn out bad. For a
 glob pattern the class is the name of each file's parent folder.
+
+Links are followed. An entry with a video extension is listed even when it
+cannot be read (a broken link, a named pipe): the reader then skips and
+reports it. What cannot be an item at all, a folder that cannot be listed or
+an extensionless link that leads nowhere (a folder that went missing), is
+returned in `unreadable` for the reader to report the same way.
 """
 
 import dataclasses
@@ -13,7 +19,9 @@ import glob
 import os
 import re
 
+from keras_vidgan.data.bad_file_report import UNREADABLE, BadFile
 from keras_vidgan.data.data_error import DataError
+from keras_vidgan.data.file_access import unreadable_detail
 from keras_vidgan.data.video_reader import VIDEO_EXTENSIONS
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
@@ -31,6 +39,8 @@ class SourceListing:
         classes: sorted class names ([] when items are not in class folders).
         labels: each item's class index, or None without classes.
         ignored: how many files were passed over for their extension.
+        unreadable: `(path, BadFile)` for each folder that could not be
+            listed and each extensionless link that leads nowhere.
     """
 
     root: str
@@ -39,6 +49,17 @@ class SourceListing:
     labels: list | None
     frames: list | None = None
     ignored: int = 0
+    unreadable: list = dataclasses.field(default_factory=list)
+
+    @property
+    def total(self):
+        """How many entries a reader accounts for: the items and the unreadable entries."""
+        return len(self.items) + len(self.unreadable)
+
+    def report_unreadable(self, report):
+        """Hands every unreadable entry to `report` (a `BadFileReport`; strict ones raise)."""
+        for path, bad in self.unreadable:
+            report.skip(path, bad)
 
 
 def natural_sort_key(text):
@@ -53,6 +74,60 @@ def is_glob(path):
 
 def _has_extension(name, extensions):
     return os.path.splitext(name)[1].lower() in extensions
+
+
+def walk_folders(root, unreadable):
+    """`(folder, files)` under `root` in natural order, links followed.
+
+    Folders that cannot be listed go to `unreadable`. A link back to a folder
+    on the way down is not entered: followed, it would list the same videos
+    again at every level until the path became too long.
+
+    Raises:
+        DataError: when `root` itself cannot be listed.
+    """
+    def failed(error):
+        bad = BadFile(UNREADABLE, unreadable_detail(error.filename, error))
+        if os.path.abspath(error.filename) == os.path.abspath(root):
+            raise DataError(f"Cannot read {root}: {bad.detail}; fix its permissions or give "
+                            "another folder.")
+        unreadable.append((error.filename, bad))
+
+    above = {root: {os.path.realpath(root)}}  # real paths of each folder and its ancestors
+    for folder, subfolders, files in os.walk(root, onerror=failed, followlinks=True):
+        chain = above.pop(folder)
+        entered = []
+        for name in sorted(subfolders, key=natural_sort_key):
+            real = os.path.realpath(os.path.join(folder, name))
+            if real not in chain:
+                entered.append(name)
+                above[os.path.join(folder, name)] = chain | {real}
+        subfolders[:] = entered
+        kept = []
+        for name in files:
+            if name.startswith("."):
+                continue  # hidden files such as .DS_Store
+            bad = _missing_folder(os.path.join(folder, name))
+            if bad is None:
+                kept.append(name)
+            else:
+                unreadable.append((os.path.join(folder, name), bad))
+        yield folder, kept
+
+
+def _missing_folder(path):
+    """A `BadFile` for an extensionless link that cannot be followed, else None.
+
+    Such a link most likely stood for a folder (a class, a frame folder)
+    whose contents are now missing.
+    """
+    if os.path.splitext(path)[1] or not os.path.islink(path):
+        return None
+    try:
+        os.stat(path)
+    except OSError as error:
+        return BadFile(UNREADABLE, unreadable_detail(path, error))
+    return None
 
 
 def _labels_for(root, items, by_parent):
@@ -93,8 +168,10 @@ def list_videos(path):
     path = str(path)
     if is_glob(path):
         matches = sorted(glob.glob(path, recursive=True), key=natural_sort_key)
-        items = [m for m in matches if os.path.isfile(m) and _has_extension(m, VIDEO_EXTENSIONS)]
-        ignored = sum(1 for m in matches if os.path.isfile(m)) - len(items)
+        # Broken links match too and are kept, so that the reader reports them.
+        files = [m for m in matches if not os.path.isdir(m)]
+        items = [m for m in files if _has_extension(m, VIDEO_EXTENSIONS)]
+        ignored = len(files) - len(items)
         classes, labels = _labels_for(path, items, by_parent=True)
         return SourceListing(path, items, classes, labels, ignored=ignored)
     if os.path.isfile(path):
@@ -102,19 +179,17 @@ def list_videos(path):
     if not os.path.isdir(path):
         raise DataError(f"{path} does not exist: give a folder of videos, a glob pattern, "
                         "a frame-folder root or TFRecord shards.")
-    items, ignored = [], 0
-    for folder, subfolders, files in os.walk(path, followlinks=True):
-        subfolders.sort(key=natural_sort_key)
+    items, ignored, unreadable = [], 0, []
+    for folder, files in walk_folders(path, unreadable):
         for name in files:
-            if name.startswith("."):
-                continue  # hidden files such as .DS_Store
             if _has_extension(name, VIDEO_EXTENSIONS):
                 items.append(os.path.join(folder, name))
             else:
                 ignored += 1
     items.sort(key=natural_sort_key)
+    unreadable.sort(key=lambda entry: natural_sort_key(entry[0]))
     classes, labels = _labels_for(path, items, by_parent=False)
-    return SourceListing(path, items, classes, labels, ignored=ignored)
+    return SourceListing(path, items, classes, labels, ignored=ignored, unreadable=unreadable)
 
 
 def list_frame_folders(path):
@@ -139,16 +214,15 @@ def list_frame_folders(path):
     path = str(path)
     if not os.path.isdir(path):
         raise DataError(f"{path} is not a folder: frame folders live in one root folder.")
-    items, frames = [], []
-    for folder, subfolders, files in os.walk(path, followlinks=True):
-        subfolders.sort(key=natural_sort_key)
-        images = [name for name in files
-                  if not name.startswith(".") and _has_extension(name, IMAGE_EXTENSIONS)]
+    items, frames, unreadable = [], [], []
+    for folder, files in walk_folders(path, unreadable):
+        images = [name for name in files if _has_extension(name, IMAGE_EXTENSIONS)]
         if images and os.path.abspath(folder) != os.path.abspath(path):
             items.append(folder)
             frames.append([os.path.join(folder, n) for n in sorted(images, key=natural_sort_key)])
     order = sorted(range(len(items)), key=lambda i: natural_sort_key(items[i]))
     items = [items[i] for i in order]
     frames = [frames[i] for i in order]
+    unreadable.sort(key=lambda entry: natural_sort_key(entry[0]))
     classes, labels = _labels_for(path, items, by_parent=False)
-    return SourceListing(path, items, classes, labels, frames=frames)
+    return SourceListing(path, items, classes, labels, frames=frames, unreadable=unreadable)

@@ -144,7 +144,7 @@ def tfrecord_shards(
             if sampler.holds_clip(count, entry.get("last_timestamp_us", 0)):
                 usable += 1
             elif short_policy == "skip":
-                detail = f"{count} frames stored; one clip needs {sampler.describe()}"
+                detail = sampler.too_short(count, entry.get("last_timestamp_us", 0))
                 report.skip(entry["source"], BadFile(TOO_SHORT, detail))
             else:
                 usable += 1

@@ -17,14 +17,8 @@ def check_length(sampler, report, path, timestamps):
     if sampler.is_long_enough(timestamps):
         return True
     if sampler.short_policy == "skip":
-        duration = (timestamps[-1] / 1e6) if len(timestamps) else 0.0
-        report.skip(
-            path,
-            BadFile(
-                TOO_SHORT,
-                f"{len(timestamps)} frames ({duration:.2f} s); one clip needs {sampler.describe()}",
-            ),
-        )
+        span = int(timestamps[-1] - timestamps[0]) if len(timestamps) else 0
+        report.skip(path, BadFile(TOO_SHORT, sampler.too_short(len(timestamps), span)))
         return False
     report.note_adjusted(path, "looped" if sampler.short_policy == "loop" else "padded")
     return True
@@ -118,6 +112,8 @@ def video_files(
     """
     sampler = ClipSampler(frames, stride=stride, fps=fps, short_policy=short_policy)
     listing = list_videos(path)
+    report = BadFileReport("videos", strict=strict, source=path)
+    listing.report_unreadable(report)
     if not listing.items:
         raise DataError(
             f"No video files in {path} (looked for {', '.join(VIDEO_EXTENSIONS)}); "
@@ -127,16 +123,15 @@ def video_files(
         raise DataError(
             f"Labels need one sub-folder per class under {path}; some videos are not in one."
         )
-    report = BadFileReport("videos", strict=strict, source=path)
     infos = probe_videos(listing.items, report)
     usable = [
         i for i, info in enumerate(infos)
         if info is not None and check_length(sampler, report, info.path, info.timestamps)
     ]
-    report.log_summary(total=len(listing.items))
+    report.log_summary(total=listing.total)
     if not usable:
         raise DataError(
-            f"No usable videos in {path}: {report.summary(len(listing.items))}. "
+            f"No usable videos in {path}: {report.summary(listing.total)}. "
             "See the warnings above."
         )
     infos = [infos[i] for i in usable]

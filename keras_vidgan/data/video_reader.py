@@ -10,7 +10,6 @@ stream is read: audio and subtitle streams are ignored. Problems raise
 
 import dataclasses
 import fractions
-import os
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from keras_vidgan.data.bad_file_report import (
     BadFile,
 )
 from keras_vidgan.data.clip_geometry import short_side_shape
+from keras_vidgan.data.file_access import readable_size
 
 VIDEO_EXTENSIONS = (
     ".mp4", ".m4v", ".mov", ".avi", ".webm", ".mkv", ".gif",
@@ -79,7 +79,7 @@ def _container_signature(path):
 def _open(path):
     import av
 
-    if os.path.getsize(path) == 0:
+    if readable_size(path) == 0:
         raise BadFile(EMPTY, "0 bytes")
     try:
         container = av.open(str(path), metadata_errors="ignore")
@@ -118,7 +118,8 @@ def probe_video(path):
         A `VideoInfo`.
 
     Raises:
-        BadFile: empty, not a video, unsupported codec, or truncated/corrupt.
+        BadFile: unreadable, empty, not a video, unsupported codec, or
+            truncated/corrupt.
 
     Example:
 
@@ -165,7 +166,7 @@ def probe_video(path):
         else:
             pts = np.sort(np.asarray(stamps, np.int64))
             timestamps = _microseconds(pts, time_base)
-        _check_duration(container, stream, timestamps, time_base)
+        _check_duration(container, stream, timestamps, time_base, rate)
         return VideoInfo(
             path=str(path),
             width=int(stream.codec_context.width or first_frame.width),
@@ -177,8 +178,13 @@ def probe_video(path):
         )
 
 
-def _check_duration(container, stream, timestamps, time_base):
-    """Flags files whose frames stop well before the duration their header announces."""
+def _check_duration(container, stream, timestamps, time_base, rate):
+    """Flags files whose frames stop well before the duration their header announces.
+
+    The frames cover the time up to the last one plus its display interval:
+    the mean interval between frames, or for a lone frame one period of the
+    stream's frame rate (a valid one-frame file announces exactly that).
+    """
     if stream.duration:
         announced = stream.duration * float(time_base) * 1e6
     elif container.duration and len(container.streams) == 1:
@@ -186,7 +192,7 @@ def _check_duration(container, stream, timestamps, time_base):
     else:
         return  # other streams may set the container's duration
     count = len(timestamps)
-    interval = timestamps[-1] / (count - 1) if count > 1 else 0.0
+    interval = timestamps[-1] / (count - 1) if count > 1 else 1e6 / float(rate)
     present = timestamps[-1] + interval
     if announced - present > max(2.5 * interval, 0.1 * announced):
         raise BadFile(

@@ -159,3 +159,47 @@ def test_prepare_lists_skipped_files_in_its_manifest(tmp_path, video_writer, cap
                    "--size", "32", "--strict", "--quiet"])
     assert strict == 2
     assert "--strict" in capsys.readouterr().err
+
+
+ONE_FRAME_FORMATS = (".mp4", ".mov", ".webm", ".avi", ".gif")
+
+
+def test_a_one_frame_video_is_too_short_not_corrupt(tmp_path, video_writer, caplog):
+    root = tmp_path / "videos"
+    root.mkdir()
+    video_writer(root / "good.mp4", num_frames=12)
+    for extension in ONE_FRAME_FORMATS:
+        video_writer(root / f"still{extension}", num_frames=1)
+    caplog.set_level(logging.WARNING, logger="keras_vidgan.data")
+    clips = data.from_path(root, frames=4, size=32, channels=1, training=False)
+    assert clips.bad_files.counts() == {"too short": len(ONE_FRAME_FORMATS)}
+    for extension in ONE_FRAME_FORMATS:
+        [line] = [w for w in skip_warnings(caplog) if f"still{extension}:" in w]
+        assert ("too short: 1 frame (0.00 s); one clip needs 4 frames: lower --frames, or loop "
+                "or pad short videos (--short-policy)") in line, line
+    assert len(list(clips)) == 1
+    # The files are valid: a one-frame clip reads every one of them.
+    assert len(list(data.from_path(root, frames=1, size=32, channels=1, training=False))) == 6
+
+
+def test_prepare_reports_a_one_frame_video_as_too_short(tmp_path, video_writer, capsys):
+    root = tmp_path / "videos"
+    root.mkdir()
+    video_writer(root / "good.mp4", num_frames=12)
+    video_writer(root / "still.webm", num_frames=1)
+    out = tmp_path / "shards"
+    assert main(["prepare", str(root), str(out), "--frames", "4", "--size", "32", "--quiet"]) == 0
+    assert "Wrote 1 of 2 videos" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [v["source"] for v in manifest["videos"]] == ["good.mp4"]
+    [skipped] = manifest["skipped"]
+    assert skipped["source"] == "still.webm" and skipped["reason"] == "too short"
+    assert skipped["detail"].startswith("1 frame (0.00 s); one clip needs 4 frames: lower --frames")
+    clips = data.from_path(out, frames=4, size=32, channels=1)
+    assert clips.bad_files.skipped == [("still.webm", "too short", skipped["detail"])]
+    assert len(list(clips)) == 1
+    status = main(["prepare", str(root), str(tmp_path / "strict"), "--frames", "4", "--size",
+                   "32", "--strict", "--quiet"])
+    assert status == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "still.webm: too short: 1 frame" in line and "lower --frames" in line

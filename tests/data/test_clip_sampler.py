@@ -47,3 +47,18 @@ def test_invalid_arguments():
         ClipSampler(4, short_policy="wrap")
     with pytest.raises(ValueError, match="fps"):
         ClipSampler(4, fps=0)
+
+
+def test_too_short_says_what_one_clip_needs_and_what_to_change():
+    assert ClipSampler(frames=16).too_short(1, 0) == (
+        "1 frame (0.00 s); one clip needs 16 frames: lower --frames, or loop or pad short "
+        "videos (--short-policy)"
+    )
+    assert ClipSampler(frames=8, stride=3).too_short(12, 1_100_000).startswith(
+        "12 frames (1.10 s); one clip needs 8 frames at stride 3 (22 source frames): lower "
+        "--frames or the stride, or"
+    )
+    assert ClipSampler(frames=8, fps=4).too_short(30, 1_000_000).startswith(
+        "30 frames (1.00 s); one clip needs 8 frames at 4 fps (1.75 s): lower --frames or raise "
+        "--fps, or"
+    )

@@ -83,8 +83,9 @@ def train(config, callbacks=(), log=print):
             f"(time budget {config.time_budget:g}); raise --time-budget to train further.")
         return None
 
-    dataset = build_dataset(config)
+    # Before any other TensorFlow op: a multi-worker strategy configures the runtime.
     strategy = make_strategy(config.strategy)
+    dataset = build_dataset(config)
     with strategy.scope():
         gan = load_gan(checkpoint) if checkpoint else build_gan(config)
     if checkpoint:

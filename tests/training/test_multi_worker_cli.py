@@ -96,7 +96,7 @@ def test_only_the_chief_writes(tmp_path):
     assert (chief / "samples" / "epoch_0002.gif").exists()
     with open(chief / "logs" / "training.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert [row["epoch"] for row in rows] == ["1", "2"]
     assert os.listdir(chief / "logs" / "train")  # TensorBoard events
     assert not (tmp_path / "run1").exists()
     assert os.listdir(tmp_path / "cwd1") == []

@@ -10,10 +10,11 @@ import argparse
 import difflib
 import importlib
 import os
+import signal
 import sys
 
 from keras_vidgan_cli.quiet_start import import_keras_vidgan
-from keras_vidgan_cli.user_error import UserError
+from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 # name -> (module, one-line help).
 COMMANDS = {
@@ -61,24 +62,42 @@ def parse_arguments(argv):
     return args
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as batch schedulers and Kubernetes send it: handled like Ctrl-C."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse_arguments(argv)
     if not args.verbose:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         import_keras_vidgan(quiet=not args.verbose)
         return int(args._module.run(args) or 0)
     except UserError as error:
         print(f"keras-vidgan {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except CommandFailed as error:
+        print(f"keras-vidgan {args.command}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as interrupt:
+        cause, status = ("stopped by SIGTERM", 143) if isinstance(interrupt, Terminated) else (
+            "interrupted", 130)
         # Starts a line of its own: a progress bar may have been drawn up to here.
+        where = " from the last checkpoint" if args.command == "train" else ""
         print(
-            f"\nkeras-vidgan {args.command}: interrupted; run the same command again to resume.",
+            f"\nkeras-vidgan {args.command}: {cause}; run the same command again to resume"
+            f"{where}.",
             file=sys.stderr,
         )
-        return 130
+        return status
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ the two in step.
 """
 
 from keras_vidgan_cli.argument_types import positive_float, positive_int
-from keras_vidgan_cli.user_error import UserError
+from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 # The defaults of keras_vidgan.training.TrainConfig. CPU-sized: 3,000 steps of about 0.3 s
 # on two idle cores, roughly a quarter of an hour.
@@ -133,13 +133,15 @@ def config_values(args):
 
 def run(args):
     from keras_vidgan.data import DataError
-    from keras_vidgan.training import ConfigError, TrainConfig, train
+    from keras_vidgan.training import ConfigError, TrainConfig, TrainingDiverged, train
 
     config = TrainConfig(**config_values(args))
     try:
         gan = train(config)
     except (ConfigError, DataError) as error:
         raise UserError(str(error)) from None
+    except TrainingDiverged as error:
+        raise CommandFailed(str(error)) from None
     if gan is None:  # the run had nothing left to train
         return 0
     print(f"Done. Samples: {config.run_dir}/samples, curves: {config.run_dir}/loss.png, "

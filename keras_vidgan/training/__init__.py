@@ -1,6 +1,7 @@
 """Training: the `train(config)` recipe, its callbacks, run directories, the multi-worker loop."""
 
 from keras_vidgan.training.config_error import ConfigError
+from keras_vidgan.training.divergence_guard import DivergenceGuard, TrainingDiverged
 from keras_vidgan.training.loss_plot import LossPlot
 from keras_vidgan.training.run_directory import load_gan
 from keras_vidgan.training.safe_checkpoint import SafeCheckpoint
@@ -12,11 +13,13 @@ from keras_vidgan.training.training_log import TrainingLog
 
 __all__ = [
     "ConfigError",
+    "DivergenceGuard",
     "LossPlot",
     "SafeCheckpoint",
     "SampleWriter",
     "TimeBudget",
     "TrainConfig",
+    "TrainingDiverged",
     "TrainingLog",
     "load_gan",
     "train",

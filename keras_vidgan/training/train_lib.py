@@ -26,12 +26,14 @@ from keras_vidgan.models.gan import GAN
 from keras_vidgan.models.model_zoo import build_design
 from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
 from keras_vidgan.training.config_error import ConfigError
+from keras_vidgan.training.divergence_guard import DivergenceGuard, TrainingDiverged
 from keras_vidgan.training.loss_plot import LossPlot
 from keras_vidgan.training.multi_worker_trainer import MultiWorkerTrainer
 from keras_vidgan.training.run_directory import (
     CONFIG_FILE,
     checkpoint_path,
     latest_checkpoint,
+    list_checkpoints,
     load_gan,
     write_text_atomically,
 )
@@ -61,12 +63,18 @@ def train(config, callbacks=(), log=print):
     Raises:
         ConfigError: a setting is invalid or does not match the run directory.
         keras_vidgan.data.DataError: the data cannot be read.
+        TrainingDiverged: a loss became NaN or infinite; nothing was saved
+            from the diverged weights.
     """
     config.validate()
     run_dir = config.run_dir
     check_resumable(run_dir, config)
     chief = _is_chief(config.strategy)
-    initial_epoch, checkpoint = latest_checkpoint(run_dir)
+    # Before any other TensorFlow op: a multi-worker strategy configures the runtime.
+    strategy = make_strategy(config.strategy)
+    initial_epoch, checkpoint, gan = load_newest_checkpoint(run_dir, strategy, chief, log)
+    if checkpoint:
+        check_checkpoint(gan, config, checkpoint)
     history_csv = os.path.join(run_dir, "logs", "training.csv")
     if initial_epoch >= config.epochs:
         log(f"{run_dir} already holds {initial_epoch} trained epochs (epochs {config.epochs}); "
@@ -83,13 +91,10 @@ def train(config, callbacks=(), log=print):
             f"(time budget {config.time_budget:g}); raise --time-budget to train further.")
         return None
 
-    # Before any other TensorFlow op: a multi-worker strategy configures the runtime.
-    strategy = make_strategy(config.strategy)
     dataset = build_dataset(config)
-    with strategy.scope():
-        gan = load_gan(checkpoint) if checkpoint else build_gan(config)
-    if checkpoint:
-        check_checkpoint(gan, config, checkpoint)
+    if gan is None:
+        with strategy.scope():
+            gan = build_gan(config)
 
     # Everything is checked: from here on the run directory is written.
     if chief:
@@ -101,8 +106,9 @@ def train(config, callbacks=(), log=print):
     for line in describe_run(config, gan, initial_epoch, checkpoint):
         log(line)
 
+    guard = DivergenceGuard()
     recipe_callbacks = [
-        keras.callbacks.TerminateOnNaN(),
+        guard,
         budget,  # before the writers: it adds train_minutes and train_steps to the logs
         SafeCheckpoint(run_dir, keep_last=config.keep_checkpoints),
         SampleWriter(
@@ -129,10 +135,46 @@ def train(config, callbacks=(), log=print):
         verbose=config.verbose,
         shuffle=False,
     )
+    if guard.diverged:
+        _, last_good = latest_checkpoint(run_dir)
+        raise TrainingDiverged(guard.message(last_good))
     if budget.exhausted:
         log(f"Stopped after {budget.elapsed_minutes():.1f} minutes of training "
             f"(time budget {config.time_budget:g}).")
     return gan
+
+
+def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
+    """`(epoch, path, gan)` of the newest checkpoint that loads, or `(0, None, None)`.
+
+    A checkpoint that does not load (truncated by a full disk, a copy or a
+    sync tool) is moved to `checkpoints/corrupt/`, never deleted, with a
+    warning, and the one before it is tried.
+
+    Raises:
+        ConfigError: checkpoints exist but none of them loads.
+    """
+    damaged = []
+    for epoch, path in reversed(list_checkpoints(run_dir)):
+        try:
+            with strategy.scope():
+                return epoch, path, load_gan(path)
+        except ValueError as error:
+            reason = str(error).splitlines()[0]
+            if chief:
+                corrupt_dir = os.path.join(os.path.dirname(path), "corrupt")
+                os.makedirs(corrupt_dir, exist_ok=True)
+                moved = os.path.join(corrupt_dir, os.path.basename(path))
+                os.replace(path, moved)
+                log(f"warning: {reason}; moved it to {moved} and resuming from the checkpoint "
+                    "before it.")
+            damaged.append(os.path.basename(path))
+    if damaged:
+        raise ConfigError(
+            f"No checkpoint of {run_dir} loads ({', '.join(damaged)} are damaged and were moved "
+            "to checkpoints/corrupt/); pass another --out to start a new run."
+        )
+    return 0, None, None
 
 
 def check_resumable(run_dir, config):

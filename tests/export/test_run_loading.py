@@ -5,7 +5,12 @@ import os
 import numpy as np
 import pytest
 
-from keras_vidgan.export import KerasVideoSource, SavedModelVideoSource, read_export_metadata
+from keras_vidgan.export import (
+    KerasVideoSource,
+    SavedModelVideoSource,
+    open_export,
+    read_export_metadata,
+)
 from keras_vidgan.training import export_run, load_generator, open_video_source
 from keras_vidgan.training.run_directory import checkpoint_path
 
@@ -41,3 +46,10 @@ def test_open_video_source_opens_all_three_alike(run_dir, gan_file, export_base,
 def test_open_video_source_of_nothing_names_what_it_takes(tmp_path):
     with pytest.raises(FileNotFoundError, match="run directory, a .keras file or an export"):
         open_video_source(os.path.join(tmp_path, "missing"))
+
+
+def test_the_export_side_takes_models_and_export_directories_only(gan, run_dir, export_base):
+    assert KerasVideoSource(gan).generator is gan.sampling_generator
+    assert isinstance(open_export(export_base), SavedModelVideoSource)
+    with pytest.raises(FileNotFoundError, match="holds no SavedModel"):
+        open_export(run_dir)

@@ -40,8 +40,10 @@ small GAN on Moving MNIST for a few steps: the videos will be noise, but the
 serving path is the same.
 """
 
+run_config = {}
 if args.model:
-    model = args.model
+    # The newest checkpoint's generator, and the run's settings (its frame rate among them).
+    model, run_config = keras_vidgan.training.load_generator(args.model)
 else:
     generator = keras_vidgan.models.VGANGenerator(
         latent_dim=16, frames=8, size=32, channels=1, width=8
@@ -60,12 +62,15 @@ else:
 
 `export_saved_model` writes `EXPORT_BASE/<version>/` in TF Serving's layout,
 building it in a hidden temporary folder and renaming it into place, so a
-server that watches `EXPORT_BASE` never loads half a model. The command-line
-equivalent is `keras-vidgan export MODEL EXPORT_BASE`.
+server that watches `EXPORT_BASE` never loads half a model. It takes a model
+in memory; `keras_vidgan.training.export_run(path, export_base)` loads and
+exports a run directory in one call, and the command-line equivalent is
+`keras-vidgan export MODEL EXPORT_BASE`.
 """
 
 export_base = os.path.join(args.out, "vgan")
-export_dir = export_saved_model(model, export_base, overwrite=True, version=1)
+export_dir = export_saved_model(model, export_base, overwrite=True, version=1,
+                                run_config=run_config)
 info = read_export_metadata(export_dir)
 latent_dim = info["latent_dim"]
 print(f"Exported to {export_dir}: {info['frames']} frames of {info['height']}x{info['width']}"

@@ -138,16 +138,15 @@ def with_training_digits(spec, model_path):
     """`--data moving_mnist` for a run trained on Moving MNIST: the run's digits per clip.
 
     Scoring a one-digit run against two-digit references measures the digit count, not
-    the model; an explicit `digits=` in SPEC is kept as given.
+    the model; an explicit `digits=` in SPEC is kept as given. MODEL may be the run
+    directory or one of its checkpoints.
     """
     name, _, options_text = spec.partition(":")
-    config_path = os.path.join(model_path, "config.json")
-    if name != "moving_mnist" or "digits=" in options_text or not os.path.isfile(config_path):
+    if name != "moving_mnist" or "digits=" in options_text:
         return spec
-    import json
+    from keras_vidgan.training.run_loading import run_config_for
 
-    with open(config_path) as handle:
-        config = json.load(handle)
+    config = run_config_for(model_path)
     if config.get("dataset") != "moving_mnist" or config.get("data") or "digits" not in config:
         return spec
     options = [item for item in options_text.split(",") if item] + [f"digits={config['digits']}"]

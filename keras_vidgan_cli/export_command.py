@@ -31,10 +31,12 @@ def run(args):
     if os.path.exists(args.export_base) and not os.path.isdir(args.export_base):
         raise UserError(f"{args.export_base} is a file; EXPORT_BASE must be a directory.")
 
-    from keras_vidgan.export import export_saved_model, read_export_metadata
+    from keras_vidgan.export import read_export_metadata
+    from keras_vidgan.training import export_run
+
     try:
-        export_dir = export_saved_model(args.model, args.export_base, version=args.version,
-                                        overwrite=args.overwrite, fps=args.fps)
+        export_dir = export_run(args.model, args.export_base, version=args.version,
+                                overwrite=args.overwrite, fps=args.fps)
     except FileExistsError as error:
         raise UserError(
             f"{error.export_dir} already exists; pass --overwrite to replace it, or another "

@@ -78,7 +78,7 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     """uint8 clips `[len(seeds), T, H, W, C]` for `seeds`, generated `batch_size` at a time.
 
     Args:
-        source: a `keras_vidgan.export.video_source.VideoSource`.
+        source: a `keras_vidgan.export.VideoSource`.
         seeds: list of ints.
         label: class of every video, for a conditional source.
         batch_size: videos per call.
@@ -87,8 +87,8 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     Example:
 
     ```python
+    from keras_vidgan.training import open_video_source
     from keras_vidgan_cli.sample_command import generate_clips
-    from keras_vidgan.export.video_source import open_video_source
 
     clips = generate_clips(open_video_source("runs/moving_mnist"), [0, 1, 2])
     ```
@@ -137,7 +137,7 @@ def write_interpolation(source, args, fps):
     """One clip: the videos at `num` points of the slerp path from --seed to END_SEED, in order."""
     import numpy as np
 
-    from keras_vidgan.export.seeds import noise_from_seeds, slerp
+    from keras_vidgan.models.seeds import noise_from_seeds, slerp
 
     ends = noise_from_seeds([args.seed, args.interpolate], source.latent_dim).numpy()
     path_noise = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, args.num))
@@ -190,7 +190,7 @@ def check_model_path(model_path, accepted="a run directory, a .keras file or an 
 
 def _open(model_path):
     check_model_path(model_path)
-    from keras_vidgan.export.video_source import open_video_source
+    from keras_vidgan.training import open_video_source
 
     if os.path.isdir(model_path):
         from keras_vidgan.export import resolve_export_dir

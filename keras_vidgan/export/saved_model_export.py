@@ -35,8 +35,8 @@ import tempfile
 import keras
 import tensorflow as tf
 
-from keras_vidgan.export.pixels import video_to_uint8
-from keras_vidgan.export.seeds import SEED_STREAM, noise_from_seeds
+from keras_vidgan.models.seeds import SEED_STREAM, noise_from_seeds
+from keras_vidgan.utils.pixels import video_to_uint8
 from keras_vidgan.version import __version__
 
 # Bumped whenever the signatures or the seed mapping change meaning.
@@ -49,7 +49,9 @@ PRIVATE_RUN_KEYS = ("out", "data")
 _VERSION_NAME = re.compile(r"^[0-9]+$")
 
 
-def export_saved_model(model, export_base, version=None, overwrite=False, fps=None):
+def export_saved_model(
+    model, export_base, version=None, overwrite=False, fps=None, run_config=None, source=None
+):
     """Exports a generator as a TF Serving model version `EXPORT_BASE/<version>/`.
 
     The version is built in a hidden temporary directory inside `export_base`
@@ -57,26 +59,33 @@ def export_saved_model(model, export_base, version=None, overwrite=False, fps=No
     half-written version (TF Serving only loads directories named by an
     integer).
 
+    Takes models in memory only. To export a run directory or a `.keras`
+    file, use `keras_vidgan.training.export_run(path, export_base)`, which
+    loads it and passes its `config.json` as `run_config`.
+
     Args:
-        model: a `keras_vidgan.GAN`, a generator `keras.Model`, or a path to a
-            run directory or `.keras` file. From a GAN, its
-            `sampling_generator` is exported when it has one (for example a
-            moving average of the weights), otherwise `generator`.
+        model: a `keras_vidgan.GAN` or a generator `keras.Model`. From a GAN,
+            its `sampling_generator` is exported (the moving average of the
+            weights when it keeps one).
         export_base: the model's base directory, as given to TF Serving's
             `--model_base_path`. Created if needed.
         version: positive int. Default: one more than the highest existing
             version, or 1.
         overwrite: replace an existing version instead of refusing.
-        fps: frame rate recorded with the export. Default: the run's
-            `config.json` "fps" when `model` is a run directory or one of its
-            checkpoints, else 8.
+        fps: frame rate recorded with the export. Default: `run_config`'s
+            "fps", else 8.
+        run_config: dict, the settings of the training run (its
+            `config.json`), recorded in the metadata without the keys that
+            name paths of the training machine.
+        source: short name of what the model was loaded from, recorded in the
+            metadata (None for a model built in this process).
 
     Returns:
         The path of the version directory written.
 
     Raises:
         FileExistsError: the version exists and `overwrite` is False.
-        FileNotFoundError, ValueError: `model` cannot be loaded or exported.
+        ValueError: `model` is not a model, or not one that can be exported.
 
     Example:
 
@@ -91,8 +100,9 @@ def export_saved_model(model, export_base, version=None, overwrite=False, fps=No
     print(path)  # exports/vgan/1
     ```
     """
-    generator, source_fps, run_config, source = resolve_generator(model)
-    fps = int(fps if fps is not None else source_fps)
+    generator = generator_of(model)
+    run_config = dict(run_config or {})
+    fps = int(fps if fps is not None else run_config.get("fps", DEFAULT_FPS))
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}.")
     spec = describe_generator(generator)
@@ -358,61 +368,44 @@ def read_export_metadata(path):
         return json.load(handle)
 
 
-def resolve_generator(model):
-    """The generator to export or sample from, with what is known about its run.
+def generator_of(model):
+    """The generator that exports and sampling use: a GAN's `sampling_generator`, or `model`.
 
     Args:
-        model: a `keras_vidgan.GAN`, a generator `keras.Model`, or a path to a
-            run directory or a `.keras` file.
+        model: a `keras_vidgan.GAN` (anything with a `generator`) or a
+            generator `keras.Model`.
 
-    Returns:
-        `(generator, fps, run_config, source_name)`: the run's frame rate
-        (default 8), its `config.json` (empty when there is none) and the
-        file or folder name loaded from (None for an in-memory model).
+    Raises:
+        ValueError: `model` is not a `keras.Model`, for example a path.
 
     Example:
 
     ```python
-    from keras_vidgan.export.saved_model_export import resolve_generator
+    import keras_vidgan
+    from keras_vidgan.export.saved_model_export import generator_of
 
-    generator, fps, run_config, _ = resolve_generator("runs/moving_mnist")
+    generator = keras_vidgan.models.VGANGenerator(
+        latent_dim=8, frames=8, size=32, channels=1, width=4
+    )
+    assert generator_of(generator) is generator
     ```
     """
     if isinstance(model, (str, os.PathLike)):
-        from keras_vidgan.training.run_directory import load_gan
-
-        path = os.fspath(model)
-        gan = load_gan(path, compile=False)
-        run_config = _run_config_for(path)
-        source = os.path.basename(os.path.normpath(path))
-        return _sampling_generator(gan), run_config.get("fps", DEFAULT_FPS), run_config, source
+        raise ValueError(
+            f"Got the path {os.fspath(model)!r} where a model was expected; load it first with "
+            "keras_vidgan.training.load_generator(path), or export it with "
+            "keras_vidgan.training.export_run(path, export_base)."
+        )
     if not isinstance(model, keras.Model):
         raise ValueError(
-            f"Expected a keras_vidgan GAN, a generator keras.Model or a path, got "
-            f"{type(model).__name__}."
+            f"Expected a keras_vidgan GAN or a generator keras.Model, got {type(model).__name__}."
         )
     if hasattr(model, "generator"):
-        return _sampling_generator(model), DEFAULT_FPS, {}, None
-    return model, DEFAULT_FPS, {}, None
-
-
-def _sampling_generator(gan):
-    # A later training feature keeps a moving average of the generator as
-    # `sampling_generator`; it makes better videos than the raw weights.
-    sampling = getattr(gan, "sampling_generator", None)
-    return sampling if sampling is not None else gan.generator
-
-
-def _run_config_for(path):
-    from keras_vidgan.training.run_directory import read_run_config
-
-    if os.path.isdir(path):
-        return read_run_config(path)
-    # A checkpoint inside a run directory: RUN/checkpoints/epoch_NNNN.keras.
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.basename(folder) == "checkpoints":
-        return read_run_config(os.path.dirname(folder))
-    return {}
+        # Not `model.sampling_generator` directly: a GAN-like model of the
+        # user's own may not keep a moving average.
+        sampling = getattr(model, "sampling_generator", None)
+        return sampling if sampling is not None else model.generator
+    return model
 
 
 def _metadata(spec, fps, generator, run_config, source):

@@ -1,9 +1,11 @@
-"""Generating videos from a run directory, a `.keras` file or an export, one interface for all.
+"""Generating videos from a Keras generator or from an export, one interface for both.
 
-`open_video_source(path)` returns a `VideoSource`; its `generate` and
-`generate_from_seeds` return uint8 clips `[B, T, H, W, C]`. A Keras model and
-its SavedModel export give identical bytes for the same noise or seeds, so
-`keras-vidgan sample` writes the same files from either.
+A `VideoSource`'s `generate` and `generate_from_seeds` return uint8 clips
+`[B, T, H, W, C]`. A Keras model (`KerasVideoSource`) and its SavedModel
+export (`SavedModelVideoSource`, or `open_export(path)`) give identical bytes
+for the same noise or seeds, so `keras-vidgan sample` writes the same files
+from either. Run directories and `.keras` files are opened by
+`keras_vidgan.training.open_video_source`, which also opens exports.
 """
 
 import abc
@@ -12,15 +14,15 @@ import os
 
 import numpy as np
 
-from keras_vidgan.export.pixels import video_to_uint8_numpy
 from keras_vidgan.export.saved_model_export import (
     DEFAULT_FPS,
     FORMAT_NAME,
     describe_generator,
+    generator_of,
     resolve_export_dir,
-    resolve_generator,
 )
-from keras_vidgan.export.seeds import noise_from_seeds
+from keras_vidgan.models.seeds import noise_from_seeds
+from keras_vidgan.utils.pixels import video_to_uint8_numpy
 
 
 class VideoSource(abc.ABC):
@@ -65,10 +67,11 @@ class VideoSource(abc.ABC):
 
 
 class KerasVideoSource(VideoSource):
-    """A generator `keras.Model` (from a GAN, a run directory or a `.keras` file).
+    """A generator `keras.Model` in memory, or the one a `keras_vidgan.GAN` samples with.
 
     Args:
-        generator: the generator model.
+        generator: the generator model, or a GAN (its `sampling_generator`
+            is used).
         fps: frame rate to report.
         description: what was loaded, for messages.
 
@@ -87,6 +90,7 @@ class KerasVideoSource(VideoSource):
     """
 
     def __init__(self, generator, fps=DEFAULT_FPS, description="the generator"):
+        generator = generator_of(generator)
         spec = describe_generator(generator)
         self.generator = generator
         self.latent_dim = spec["latent_dim"]
@@ -175,48 +179,45 @@ class SavedModelVideoSource(VideoSource):
         return self._from_seed(seed=tf.constant(seeds), **extra)["video"].numpy()
 
 
-def open_video_source(path):
-    """Opens a run directory, a `.keras` file, an export version or an export base.
+def open_export(path):
+    """Opens an export written by `export_saved_model`: a version directory or its base.
 
     Args:
-        path: a run directory written by `keras-vidgan train`, a `.keras` GAN
-            file, a SavedModel version directory written by
-            `keras-vidgan export`, or its export base (newest version is used).
+        path: a SavedModel version directory, or the export base (its newest
+            version is used).
 
     Returns:
-        A `VideoSource`.
+        A `SavedModelVideoSource`.
 
     Raises:
-        FileNotFoundError: nothing is at `path`.
-        ValueError: something is there but cannot be loaded; the message is one line.
+        FileNotFoundError: no SavedModel is at `path`.
+        ValueError: a SavedModel is there but cannot be loaded, or is not a
+            keras_vidgan export; the message is one line.
 
     Example:
 
     ```python
-    from keras_vidgan.export.video_source import open_video_source
+    from keras_vidgan.export.video_source import open_export
 
-    source = open_video_source("runs/moving_mnist")
+    source = open_export("exports/vgan")
     videos = source.generate_from_seeds([0, 1, 2, 3])  # uint8 [4, T, H, W, C]
     ```
     """
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(
-            f"{path} does not exist; pass a run directory, a .keras file or an export "
-            "directory."
-        )
     export_dir = resolve_export_dir(path) if os.path.isdir(path) else None
-    if export_dir is not None:
-        try:
-            return SavedModelVideoSource(export_dir)
-        except ValueError:
-            raise
-        except Exception as error:  # a damaged protobuf raises several types
-            raise ValueError(
-                f"Cannot load the SavedModel {export_dir}: {_first_line(error)}"
-            ) from error
-    generator, fps, _, _ = resolve_generator(path)
-    return KerasVideoSource(generator, fps=fps, description=path)
+    if export_dir is None:
+        raise FileNotFoundError(
+            f"{path} holds no SavedModel (no saved_model.pb in it or in a version directory "
+            "under it); pass a directory written by `keras-vidgan export`."
+        )
+    try:
+        return SavedModelVideoSource(export_dir)
+    except ValueError:
+        raise
+    except Exception as error:  # a damaged protobuf raises several types
+        raise ValueError(
+            f"Cannot load the SavedModel {export_dir}: {_first_line(error)}"
+        ) from error
 
 
 def _first_line(error):

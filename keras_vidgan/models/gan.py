@@ -538,8 +538,7 @@ class GAN(keras.Model):
             first_frames: `[num_videos, H, W, C]` frames for a
                 first-frame-conditioned generator.
         """
-        # Imported here: the export package imports the models.
-        from keras_vidgan.export.seeds import noise_from_seeds
+        from keras_vidgan.models.seeds import noise_from_seeds
 
         noise = noise_from_seeds(np.arange(seed, seed + num_videos), self.latent_dim)
         inputs = [noise]

@@ -4,6 +4,9 @@
 malformed value makes it either train alone on one machine without saying
 so (no variable: a one-worker "cluster") or fail deep inside its gRPC set-up.
 `read_tf_config` checks the value first and says what is wrong in one line.
+
+`ClusterConfig.is_chief` is the one statement of which process writes the
+run directory; `is_chief(strategy)` applies it to a strategy already made.
 """
 
 import json
@@ -46,6 +49,8 @@ class ClusterConfig:
 
     @property
     def is_chief(self):
+        # The rule MultiWorkerMirroredStrategy and Keras follow: the "chief"
+        # task if the cluster has one, else worker 0.
         if self.task_type == "chief":
             return True
         return "chief" not in self.cluster and self.task_type == "worker" and self.task_index == 0
@@ -55,6 +60,35 @@ class ClusterConfig:
             f"ClusterConfig(task={self.task_type}:{self.task_index}, "
             f"workers={self.num_workers}, chief={self.is_chief})"
         )
+
+
+def is_chief(strategy):
+    """Whether this process writes checkpoints, samples and logs under `strategy`.
+
+    The chief task, or worker 0 when the cluster has no chief (the rule of
+    `ClusterConfig.is_chief`, applied to the strategy's cluster). A strategy
+    without a cluster (default, `MirroredStrategy`, ...) runs one process,
+    which is the chief.
+
+    Args:
+        strategy: a `tf.distribute.Strategy`.
+
+    Example:
+
+    ```python
+    import tensorflow as tf
+    from keras_vidgan.training.cluster_config import is_chief
+
+    print(is_chief(tf.distribute.get_strategy()))  # True: one process
+    ```
+    """
+    resolver = getattr(strategy, "cluster_resolver", None)
+    cluster = resolver.cluster_spec().as_dict() if resolver is not None else {}
+    if not cluster:
+        return True
+    # A resolver that names no task is a worker; TensorFlow numbers it 0 then.
+    task_type = resolver.task_type or "worker"
+    return ClusterConfig(cluster, task_type, resolver.task_id or 0).is_chief
 
 
 def read_tf_config(environ=None):

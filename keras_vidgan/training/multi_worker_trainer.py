@@ -15,6 +15,8 @@ can go back to `gan.fit`: the one line that picks this trainer is marked in
 import keras
 import tensorflow as tf
 
+from keras_vidgan.training.cluster_config import is_chief
+
 # Callbacks that only read the logs and steer training, never write files. They
 # run on every worker: a learning-rate change made on one worker only would give
 # the workers different optimizers. Every other callback runs on the chief only.
@@ -42,25 +44,6 @@ def runs_on_every_worker(callback):
     if flag is not None:
         return bool(flag)
     return isinstance(callback, EVERY_WORKER_CALLBACKS)
-
-
-def is_chief(strategy):
-    """Whether this process is the one that writes: the chief, or worker 0 without one.
-
-    Any strategy other than a multi-worker one has a single process, which is
-    the chief.
-
-    Args:
-        strategy: a `tf.distribute.Strategy`.
-    """
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not resolver.cluster_spec().as_dict():
-        return True
-    task_type, task_id = resolver.task_type, resolver.task_id
-    if task_type == "chief":
-        return True
-    has_chief = "chief" in resolver.cluster_spec().as_dict()
-    return task_type in (None, "worker") and not has_chief and (task_id or 0) == 0
 
 
 def auto_shard_policy(dataset):

@@ -4,17 +4,35 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.utils.video_files import video_grid, write_gif, write_mp4, write_png_strip
+from keras_vidgan.utils.video_files import (
+    encode_gif,
+    frame_strip,
+    video_grid,
+    write_mp4,
+    write_png_strip,
+)
+
+# TensorBoard tags of the samples; `/` groups them under "samples" in the dashboard.
+FRAMES_TAG = "samples/frames"
+VIDEO_TAG = "samples/video"
 
 
 class SampleWriter(keras.callbacks.Callback):
-    """Writes videos generated from fixed noise after every epoch.
+    """Writes videos generated from fixed noise after every epoch, as files and to TensorBoard.
 
     The same noise is used at every epoch, so the files show how the same
     latent points evolve during training. Each epoch writes
     `epoch_NNNN.gif` (an animated grid), `epoch_NNNN.mp4` (the same grid,
-    H.264) and `epoch_NNNN.png` (one row of frames per video), and refreshes
-    `latest.gif`.
+    H.264) and `epoch_NNNN.png` (one row of frames per video, at most 8
+    videos), and refreshes `latest.gif`.
+
+    With `log_dir`, each of those epochs also goes to TensorBoard's Images
+    dashboard: `samples/frames`, the PNG's strip of frames, and
+    `samples/video`, the animated GIF grid, which the dashboard plays (an
+    image summary may hold any encoded image; TensorBoard serves GIFs as
+    such). Their step is the epoch counted from 0, the step Keras'
+    `TensorBoard` callback gives its `epoch_*` scalars, so samples and loss
+    curves line up; `epoch_0001.gif` is step 0.
 
     Args:
         directory: where the files go (created if needed).
@@ -22,25 +40,30 @@ class SampleWriter(keras.callbacks.Callback):
         seed: seed of the fixed noise.
         fps: frame rate of the GIF and MP4.
         every: write every `every` epochs (the last epoch is always written).
+        log_dir: directory for TensorBoard event files, such as the run's
+            `logs/samples`; None writes no summaries.
 
     Example:
 
     ```python
     import keras_vidgan
 
-    writer = keras_vidgan.training.SampleWriter("samples", num_videos=4)
+    writer = keras_vidgan.training.SampleWriter("samples", num_videos=4, log_dir="logs/samples")
     # gan.fit(dataset, epochs=3, callbacks=[writer])
+    # tensorboard --logdir logs
     ```
     """
 
-    def __init__(self, directory, num_videos=16, seed=0, fps=8, every=1):
+    def __init__(self, directory, num_videos=16, seed=0, fps=8, every=1, log_dir=None):
         super().__init__()
         self.directory = directory
         self.num_videos = num_videos
         self.seed = seed
         self.fps = fps
         self.every = every
+        self.log_dir = log_dir
         self._epochs = None
+        self._summary_writer = None
 
     def on_train_begin(self, logs=None):
         self._epochs = self.params.get("epochs") if self.params else None
@@ -64,9 +87,50 @@ class SampleWriter(keras.callbacks.Callback):
         os.makedirs(self.directory, exist_ok=True)
         clips = self.generate()
         grid = video_grid(clips)
-        stem = os.path.join(self.directory, f"epoch_{epoch + 1:04d}")
-        write_gif(stem + ".gif", grid, fps=self.fps)
-        write_mp4(stem + ".mp4", grid, fps=self.fps)
+        gif = encode_gif(grid, fps=self.fps)
         # A one-column grid, laid out frame after frame: rows are videos, columns time.
-        write_png_strip(stem + ".png", video_grid(clips[:8], columns=1))
-        write_gif(os.path.join(self.directory, "latest.gif"), grid, fps=self.fps)
+        column = video_grid(clips[:8], columns=1)
+        stem = os.path.join(self.directory, f"epoch_{epoch + 1:04d}")
+        _write_bytes(stem + ".gif", gif)
+        write_mp4(stem + ".mp4", grid, fps=self.fps)
+        write_png_strip(stem + ".png", column)
+        _write_bytes(os.path.join(self.directory, "latest.gif"), gif)
+        if self.log_dir is not None:
+            self._log_images(frame_strip(column), gif, grid.shape, step=epoch)
+
+    def on_train_end(self, logs=None):
+        if self._summary_writer is not None:
+            self._summary_writer.close()
+            self._summary_writer = None
+
+    def _log_images(self, strip, gif, grid_shape, step):
+        from tensorboard.plugins.image import metadata
+
+        if self._summary_writer is None:
+            self._summary_writer = tf.summary.create_file_writer(self.log_dir)
+        _, height, width, _ = grid_shape
+        with self._summary_writer.as_default():
+            tf.summary.image(
+                FRAMES_TAG,
+                strip[np.newaxis],
+                step=step,
+                description="Fixed-noise samples: one row per video, frames left to right.",
+            )
+            # tf.summary.image would re-encode as PNG and keep one frame, so the GIF
+            # goes in as the image plugin's own tensor: [width, height, encoded image].
+            tf.summary.write(
+                VIDEO_TAG,
+                tf.constant([str(width), str(height), gif]),
+                step=step,
+                metadata=metadata.create_summary_metadata(
+                    display_name=VIDEO_TAG,
+                    description="Fixed-noise samples, animated: the grid of every video.",
+                ),
+            )
+        # Flushed each time, so TensorBoard shows the epoch while training goes on.
+        self._summary_writer.flush()
+
+
+def _write_bytes(path, data):
+    with open(path, "wb") as handle:
+        handle.write(data)

@@ -4,19 +4,22 @@ Clips are float arrays in [-1, 1] or uint8 arrays, shaped `[T, H, W, C]`
 with C in {1, 3}. Grids tile several clips into one clip.
 """
 
+import io
 import math
 import os
 
 import numpy as np
 
+from keras_vidgan.utils.pixels import video_to_uint8_numpy
+
 
 def to_uint8(clips):
-    """Maps float clips in [-1, 1] to uint8 in [0, 255]; uint8 passes through."""
+    """uint8 clips: float clips in [-1, 1] mapped by `video_to_uint8_numpy`, uint8 ones as given.
+
+    The exports use the same mapping, so files and served videos agree bit for bit.
+    """
     clips = np.asarray(clips)
-    if clips.dtype == np.uint8:
-        return clips
-    # float64, like the exported signatures, so files and served videos agree bit for bit.
-    return np.clip(np.round((clips.astype(np.float64) + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return clips if clips.dtype == np.uint8 else video_to_uint8_numpy(clips)
 
 
 def video_grid(clips, columns=None, padding=2):
@@ -50,18 +53,28 @@ def _rgb(frames):
     return frames
 
 
-def write_gif(path, clip, fps=8):
-    """Writes one clip `[T, H, W, C]` as a looping animated GIF."""
+def encode_gif(clip, fps=8):
+    """One clip `[T, H, W, C]` as the bytes of a looping animated GIF."""
     from PIL import Image
 
     frames = [Image.fromarray(frame) for frame in _rgb(clip)]
+    buffer = io.BytesIO()
     frames[0].save(
-        path,
+        buffer,
+        format="GIF",
         save_all=True,
         append_images=frames[1:],
         duration=max(1, round(1000 / fps)),
         loop=0,
     )
+    return buffer.getvalue()
+
+
+def write_gif(path, clip, fps=8):
+    """Writes one clip `[T, H, W, C]` as a looping animated GIF."""
+    data = encode_gif(clip, fps=fps)
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def write_mp4(path, clip, fps=8):
@@ -88,14 +101,22 @@ def write_mp4(path, clip, fps=8):
             container.mux(packet)
 
 
-def write_png_strip(path, clip, max_frames=16):
-    """Writes the frames of one clip side by side as a PNG (at most `max_frames`, evenly spaced)."""
-    from PIL import Image
+def frame_strip(clip, max_frames=16):
+    """The frames of one clip side by side: uint8 RGB `[H, W * n, 3]`.
 
+    `n` is the clip's length, or `max_frames` evenly spaced frames of a longer clip.
+    """
     frames = _rgb(clip)
     if len(frames) > max_frames:
         frames = frames[np.linspace(0, len(frames) - 1, max_frames).round().astype(int)]
-    Image.fromarray(np.concatenate(list(frames), axis=1)).save(path)
+    return np.concatenate(list(frames), axis=1)
+
+
+def write_png_strip(path, clip, max_frames=16):
+    """Writes `frame_strip(clip, max_frames)` as a PNG."""
+    from PIL import Image
+
+    Image.fromarray(frame_strip(clip, max_frames)).save(path)
 
 
 def write_video(path, clip, fps=8):

@@ -85,10 +85,10 @@ def reference_generator(run_dir):
 
 @pytest.fixture(scope="session")
 def export_base(run_dir, tmp_path_factory):
-    from keras_vidgan.export import export_saved_model
+    from keras_vidgan.training import export_run
 
     base = str(tmp_path_factory.mktemp("exports") / "vgan")
-    export_saved_model(run_dir, base, version=1)
+    export_run(run_dir, base, version=1)
     return base
 
 
@@ -111,7 +111,7 @@ def test_noise():
 
 def reference_video(generator, noise):
     """uint8 clips from the in-process generator (eager call), by the export's pixel mapping."""
-    from keras_vidgan.export.pixels import video_to_uint8_numpy
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy
 
     return video_to_uint8_numpy(np.asarray(generator(noise, training=False)))
 

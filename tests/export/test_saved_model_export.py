@@ -117,6 +117,23 @@ def test_bad_version_is_rejected(gan, tmp_path, version):
         export_saved_model(gan, str(tmp_path / "model"), version=version)
 
 
+def test_a_path_is_refused_with_the_function_that_takes_it(run_dir, tmp_path):
+    with pytest.raises(ValueError, match=r"keras_vidgan\.training\.export_run\(path"):
+        export_saved_model(run_dir, str(tmp_path / "model"))
+    assert not os.path.exists(tmp_path / "model")
+
+
+def test_run_config_and_source_are_recorded_without_private_paths(gan, tmp_path):
+    base = str(tmp_path / "model")
+    run_config = {"fps": 5, "digits": 1, "out": "/home/someone/runs", "data": "/data"}
+    export_saved_model(gan, base, run_config=run_config, source="epoch_0003.keras")
+    info = read_export_metadata(base)
+    assert info["fps"] == 5  # the run's frame rate when none is given
+    assert info["run_config"] == {"fps": 5, "digits": 1}
+    assert info["source"] == "epoch_0003.keras"
+    assert run_config["out"] == "/home/someone/runs"  # the caller's dict is left alone
+
+
 # Signatures -----------------------------------------------------------------------------
 
 
@@ -167,7 +184,7 @@ def test_seed_mapping_is_the_documented_formula():
 
 
 def test_exports_sampling_generator_when_present(make_gan, tmp_path, test_noise):
-    from keras_vidgan.export.pixels import video_to_uint8_numpy as to_uint8
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy as to_uint8
 
     gan = make_gan(1)
     averaged = make_gan(2).generator
@@ -209,7 +226,7 @@ def conditional_export(conditional_generator, tmp_path_factory):
 
 
 def test_conditional_signatures(conditional_export, conditional_generator, test_noise):
-    from keras_vidgan.export.pixels import video_to_uint8_numpy as to_uint8
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy as to_uint8
 
     signatures = conditional_export.signatures
     assert set(signatures) == {

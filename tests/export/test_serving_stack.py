@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
+import keras_vidgan
 from keras_vidgan.export import noise_from_seeds
 
 CLIP_SHAPE = (8, 32, 32, 1)
@@ -139,9 +140,11 @@ def test_fresh_process_without_keras_vidgan_reproduces_exactly(
 def test_example_script_runs_end_to_end(gan_file, tmp_path):
     example = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
                            "export_and_serve.py")
+    # The example imports the keras_vidgan under test, not whichever one is installed.
+    env = {**clean_env(), "PYTHONPATH": os.path.dirname(os.path.dirname(keras_vidgan.__file__))}
     result = subprocess.run(
         [sys.executable, example, "--model", gan_file, "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=180, env=clean_env(),
+        capture_output=True, text=True, timeout=180, env=env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "seeds and noise give the same videos" in result.stdout

@@ -106,6 +106,9 @@ def test_moving_mnist_reference_takes_the_digits_the_run_trained_on(tmp_path):
     (run / "config.json").write_text(json.dumps({"dataset": "moving_mnist", "digits": 1}))
     assert with_training_digits("moving_mnist", str(run)) == "moving_mnist:digits=1"
     assert with_training_digits("moving_mnist:seed=3", str(run)) == "moving_mnist:seed=3,digits=1"
+    # A checkpoint of the run is scored like the run.
+    checkpoint = str(run / "checkpoints" / "epoch_0002.keras")
+    assert with_training_digits("moving_mnist", checkpoint) == "moving_mnist:digits=1"
     # Given digits, other references, own data and bare .keras files are left alone.
     assert with_training_digits("moving_mnist:digits=2", str(run)) == "moving_mnist:digits=2"
     assert with_training_digits("bouncing_balls", str(run)) == "bouncing_balls"

@@ -8,8 +8,8 @@ import tensorflow as tf
 from helpers.gan_fixtures import FRAMES, LATENT, SIZE, batches, moving_square_clips, tiny_gan
 
 from keras_vidgan import losses
-from keras_vidgan.export.seeds import noise_from_seeds
 from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
+from keras_vidgan.models.seeds import noise_from_seeds
 
 
 def _logits(discriminator, clips):
@@ -157,7 +157,7 @@ def test_moving_average_differs_from_the_raw_weights_and_follows_the_decay(tmp_p
 
 def test_export_uses_the_moving_average(tmp_path):
     from keras_vidgan.export import export_saved_model
-    from keras_vidgan.export.pixels import video_to_uint8_numpy
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy
 
     base = tiny_gan(seed=10, compile=False)
     gan = GAN(base.generator, base.discriminator, seed=10, ema_decay=0.9)

@@ -1,11 +1,15 @@
 """MultiWorkerTrainer in one process: like fit(), steps_per_execution, sharding and callbacks."""
 
+import types
+
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 from helpers.gan_fixtures import moving_square_clips, tiny_gan
 
 from keras_vidgan.training import SafeCheckpoint, SampleWriter
+from keras_vidgan.training.cluster_config import ClusterConfig, is_chief
 from keras_vidgan.training.multi_worker_trainer import (
     MultiWorkerTrainer,
     auto_shard_policy,
@@ -77,3 +81,25 @@ def test_writers_run_on_the_chief_only():
     custom = keras.callbacks.Callback()
     custom.run_on_every_worker = True
     assert runs_on_every_worker(custom)
+
+
+@pytest.mark.parametrize("cluster, task_type, task_id, chief", [
+    ({"worker": ["a:1", "b:1"]}, "worker", 0, True),
+    ({"worker": ["a:1", "b:1"]}, "worker", 1, False),
+    ({"worker": ["a:1", "b:1"]}, None, None, True),  # a resolver naming no task is worker 0
+    ({"chief": ["c:1"], "worker": ["a:1"]}, "chief", 0, True),
+    ({"chief": ["c:1"], "worker": ["a:1"]}, "worker", 0, False),
+    ({"worker": ["a:1"], "evaluator": ["e:1"]}, "evaluator", 0, False),
+])
+def test_chief_of_a_strategy_follows_the_cluster_config_rule(cluster, task_type, task_id, chief):
+    resolver = tf.distribute.cluster_resolver.SimpleClusterResolver(
+        tf.train.ClusterSpec(cluster), task_type=task_type, task_id=task_id)
+    strategy = types.SimpleNamespace(cluster_resolver=resolver)
+    assert is_chief(strategy) is chief
+    if task_type is not None:
+        assert ClusterConfig(cluster, task_type, task_id).is_chief is chief
+
+
+def test_a_strategy_without_a_cluster_is_its_own_chief():
+    assert is_chief(tf.distribute.get_strategy())
+    assert MultiWorkerTrainer(tiny_gan(seed=5)).is_chief

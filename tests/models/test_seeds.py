@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from keras_vidgan.export import noise_from_seeds, slerp
+from keras_vidgan.models.seeds import noise_from_seeds, slerp
 
 
 def test_noise_depends_on_the_seed_only():

@@ -23,7 +23,7 @@ def video_to_uint8(video):
 
     ```python
     import tensorflow as tf
-    from keras_vidgan.export.pixels import video_to_uint8
+    from keras_vidgan.utils.pixels import video_to_uint8
 
     print(video_to_uint8(tf.constant([-1.0, 0.0, 1.0])).numpy())  # [  0 128 255]
     ```
@@ -39,7 +39,7 @@ def video_to_uint8_numpy(video):
 
     ```python
     import numpy as np
-    from keras_vidgan.export.pixels import video_to_uint8_numpy
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy
 
     print(video_to_uint8_numpy(np.array([-1.0, 0.0, 1.0])))  # [  0 128 255]
     ```

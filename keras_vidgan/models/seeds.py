@@ -1,8 +1,10 @@
-"""How an integer seed becomes a latent vector, shared by exports and `keras-vidgan sample`.
+"""How an integer seed becomes a latent vector, shared by `GAN.generate`, exports and sampling.
 
-The mapping is fixed so that a seed names one video for good: the exported
-`generate_from_seed` signature, `keras-vidgan sample --seed` and Python code
-all call `noise_from_seeds`, and therefore agree bit for bit.
+The mapping is fixed so that a seed names one video for good: `GAN.generate`,
+the exported `generate_from_seed` signature, `keras-vidgan sample --seed` and
+Python code all call `noise_from_seeds`, and therefore agree bit for bit. It
+lives with the models because `GAN.generate` needs it; `keras_vidgan.export`
+re-exports it under its former name.
 
 Video `i` of a request gets its own noise from its own seed only, drawn with
 TensorFlow's counter-based (Philox) stateless generator:
@@ -18,7 +20,8 @@ import numpy as np
 import tensorflow as tf
 
 # The second word of the Philox key. Changing it changes every seeded video:
-# it is part of the export format (see `FORMAT_VERSION` in saved_model_export).
+# it is part of the export format (see `FORMAT_VERSION` in
+# keras_vidgan.export.saved_model_export).
 SEED_STREAM = 0
 
 
@@ -37,7 +40,7 @@ def noise_from_seeds(seeds, latent_dim):
     Example:
 
     ```python
-    from keras_vidgan.export import noise_from_seeds
+    from keras_vidgan.models.seeds import noise_from_seeds
 
     noise = noise_from_seeds([7, 8], latent_dim=16)
     print(noise.shape)  # (2, 16)
@@ -82,7 +85,7 @@ def slerp(start, end, fractions):
 
     ```python
     import numpy as np
-    from keras_vidgan.export.seeds import slerp
+    from keras_vidgan.models.seeds import slerp
 
     path = slerp(np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.linspace(0, 1, 3))
     print(path.round(3))  # [[1. 0.] [0.707 0.707] [0. 1.]]

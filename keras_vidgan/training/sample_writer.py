@@ -1,9 +1,11 @@
 import os
+import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_vidgan.models.seeds import noise_from_seeds
 from keras_vidgan.utils.video_files import (
     encode_gif,
     frame_strip,
@@ -23,8 +25,9 @@ class SampleWriter(keras.callbacks.Callback):
     The same noise is used at every epoch, so the files show how the same
     latent points evolve during training. Each epoch writes
     `epoch_NNNN.gif` (an animated grid), `epoch_NNNN.mp4` (the same grid,
-    H.264) and `epoch_NNNN.png` (one row of frames per video, at most 8
-    videos), and refreshes `latest.gif`.
+    H.264) and `epoch_NNNN.png` (one row of frames per video), and
+    refreshes `latest.gif`. An epoch whose generator output is not finite (a
+    diverged run) writes nothing, with a warning.
 
     With `log_dir`, each of those epochs also goes to TensorBoard's Images
     dashboard: `samples/frames`, the PNG's strip of frames, and
@@ -71,7 +74,10 @@ class SampleWriter(keras.callbacks.Callback):
     def generate(self):
         """The current samples for the fixed noise: uint8-ready float clips `[N, T, H, W, C]`."""
         model = self.model
-        noise = tf.random.stateless_normal([self.num_videos, model.latent_dim], seed=[self.seed, 1])
+        # The mapping of `GAN.generate` and `keras-vidgan sample --seed`: video i of the grid
+        # is the video of seed `seed + i` there too.
+        noise = noise_from_seeds(np.arange(self.seed, self.seed + self.num_videos),
+                                 model.latent_dim)
         generator = getattr(model, "sampling_generator", model.generator)
         num_classes = getattr(generator, "num_classes", None)
         if num_classes is not None:
@@ -84,12 +90,20 @@ class SampleWriter(keras.callbacks.Callback):
         last = self._epochs is not None and epoch + 1 == self._epochs
         if (epoch + 1) % self.every and not last:
             return
-        os.makedirs(self.directory, exist_ok=True)
         clips = self.generate()
+        if not np.all(np.isfinite(clips)):
+            # A diverged generator: pictures of NaN would only hide the last good samples.
+            warnings.warn(
+                f"Not writing samples for epoch {epoch + 1}: the generator's output is not "
+                "finite.",
+                stacklevel=2,
+            )
+            return
+        os.makedirs(self.directory, exist_ok=True)
         grid = video_grid(clips)
         gif = encode_gif(grid, fps=self.fps)
         # A one-column grid, laid out frame after frame: rows are videos, columns time.
-        column = video_grid(clips[:8], columns=1)
+        column = video_grid(clips, columns=1)
         stem = os.path.join(self.directory, f"epoch_{epoch + 1:04d}")
         _write_bytes(stem + ".gif", gif)
         write_mp4(stem + ".mp4", grid, fps=self.fps)

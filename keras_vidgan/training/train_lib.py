@@ -116,6 +116,7 @@ def train(config, callbacks=(), log=print):
             num_videos=config.num_samples,
             seed=config.seed,
             fps=config.fps,
+            log_dir=os.path.join(run_dir, "logs", "samples"),
         ),
         TrainingLog(history_csv),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs")),

@@ -144,6 +144,16 @@ def test_sample_writer_writes_gif_mp4_and_png(tmp_path, data):
     np.testing.assert_array_equal(writer.generate(), writer.generate())
 
 
+def test_sample_writer_png_has_a_row_for_every_video_of_the_grid(tmp_path, data):
+    gan = tiny_gan()
+    writer = SampleWriter(str(tmp_path), num_videos=10, seed=3, fps=8)
+    gan.fit(data, epochs=1, verbose=0, callbacks=[writer])
+    strip = Image.open(tmp_path / "epoch_0001.png")
+    assert strip.size == (8 * (32 + 4), 10 * 34 + 2)
+    # Video i of the samples is the video of seed 3 + i in GAN.generate and `sample --seed`.
+    np.testing.assert_allclose(writer.generate(), gan.generate(10, seed=3), atol=1e-6)
+
+
 def test_loss_plot_draws_a_png_from_logs_and_from_csv(tmp_path, data):
     gan = tiny_gan()
     csv_path = str(tmp_path / "log.csv")

@@ -58,6 +58,11 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     )
 
 
+def test_tensorboard_gets_the_sample_grid(finished_run):
+    out, _ = finished_run
+    assert [name for name in os.listdir(out / "logs" / "samples") if "tfevents" in name]
+
+
 def test_config_json_is_the_config(finished_run):
     out, _ = finished_run
     stored = TrainConfig.from_json_file(out / "config.json")

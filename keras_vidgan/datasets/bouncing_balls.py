@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_vidgan.datasets.moving_mnist import _check_common
+from keras_vidgan.datasets.moving_mnist import _check_common, _check_first_clip
 from keras_vidgan.datasets.video_dataset import clips_dataset
 
 BOX_SIZE = 10.0
@@ -67,7 +67,7 @@ def _half_step(positions, velocities):
     return positions, velocities
 
 
-def bouncing_balls(num_clips=10000, frames=16, size=32, balls=3, seed=0):
+def bouncing_balls(num_clips=10000, frames=16, size=32, balls=3, seed=0, first_clip=0):
     """Bouncing-balls clips as a `tf.data.Dataset` of float32 `[frames, size, size, 1]` in [-1, 1].
 
     Deterministic for a seed; generated on the fly, in parallel.
@@ -90,5 +90,10 @@ def bouncing_balls(num_clips=10000, frames=16, size=32, balls=3, seed=0):
         return bouncing_balls_clip(index, frames, size, balls, seed)
 
     return clips_dataset(
-        make, num_clips, clip_shape=(frames, size, size, 1), label_shape=(0,), with_labels=False
+        make,
+        num_clips,
+        clip_shape=(frames, size, size, 1),
+        label_shape=(0,),
+        with_labels=False,
+        first_clip=_check_first_clip(first_clip, num_clips),
     )

@@ -72,6 +72,7 @@ def moving_mnist(
     split="train",
     seed=0,
     with_labels=False,
+    first_clip=0,
 ):
     """Moving MNIST clips of real MNIST digits as a `tf.data.Dataset`.
 
@@ -87,6 +88,9 @@ def moving_mnist(
         seed: int. Different seeds give different clips.
         with_labels: bool. Also yield the classes of the digits, int32
             `[digits]`.
+        first_clip: int. Start the pass at this clip (a resumed run starts
+            where it stopped); the dataset then holds `num_clips - first_clip`
+            clips, each the same as in a pass from 0.
 
     Returns:
         A dataset of float32 clips `[frames, size, size, 1]` in [-1, 1], or
@@ -117,7 +121,16 @@ def moving_mnist(
         clip_shape=(frames, size, size, 1),
         label_shape=(digits,),
         with_labels=with_labels,
+        first_clip=_check_first_clip(first_clip, num_clips),
     )
+
+
+def _check_first_clip(first_clip, num_clips):
+    if isinstance(first_clip, bool) or not isinstance(first_clip, int) or not (
+        0 <= first_clip < num_clips
+    ):
+        raise ValueError(f"`first_clip` must be an integer in [0, {num_clips}), got {first_clip!r}.")
+    return first_clip
 
 
 def _check_common(num_clips, frames, size):

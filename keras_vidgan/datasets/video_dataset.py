@@ -4,11 +4,13 @@ import numpy as np
 import tensorflow as tf
 
 
-def clips_dataset(make_clip, num_clips, clip_shape, label_shape, with_labels):
-    """Builds a dataset whose element `i` is `make_clip(i)`, scaled to [-1, 1].
+def clips_dataset(make_clip, num_clips, clip_shape, label_shape, with_labels, first_clip=0):
+    """Builds a dataset of `make_clip(i)` for `i` in `[first_clip, num_clips)`, scaled to [-1, 1].
 
     `make_clip(i)` returns a float32 clip in [0, 1] and int32 labels. The map
     runs in parallel but keeps the order, so the dataset is deterministic.
+    Starting at `first_clip` costs nothing: a resumed run starts where it
+    stopped without generating the clips it already saw.
     """
 
     def generate(index):
@@ -21,5 +23,5 @@ def clips_dataset(make_clip, num_clips, clip_shape, label_shape, with_labels):
         labels.set_shape(label_shape)
         return (clip, labels) if with_labels else clip
 
-    dataset = tf.data.Dataset.range(num_clips)
+    dataset = tf.data.Dataset.range(first_clip, num_clips)
     return dataset.map(to_tensors, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)

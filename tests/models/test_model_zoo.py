@@ -112,6 +112,7 @@ def test_dual_discriminator_uses_at_most_every_frame(saved):
     dual = saved.models["dual_conditional_no_sn"]
     assert dual.frames_per_clip == 8 and dual.get_config()["frames_per_clip"] == 8
     assert "frame_sampler" not in [layer.name for layer in dual.layers]
+    assert DualDiscriminator(width=2, frames_per_clip=None, **CLIP).frames_per_clip == 8
 
 
 def test_projection_discriminator_depends_on_the_label(saved):

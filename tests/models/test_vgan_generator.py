@@ -27,7 +27,7 @@ def test_output_is_mask_blend_of_moving_foreground_and_static_background():
     generator = VGANGenerator(latent_dim=8, frames=8, size=32, channels=1, width=2)
     noise = np.random.default_rng(2).normal(size=(2, 8)).astype("float32")
     probe = keras.Model(
-        generator.inputs,
+        generator.input,
         [generator.get_layer(name).output for name in ("foreground", "mask", "background")],
     )
     foreground, mask, background = (keras.ops.convert_to_numpy(t) for t in probe(noise))

@@ -6,26 +6,15 @@ import keras
 import numpy as np
 import pytest
 
-from keras_vidgan.models import (
-    DualDiscriminator,
-    DVDGANGenerator,
-    ImageDiscriminator,
-    MoCoGANGenerator,
-    TGANGenerator,
-    VGANGenerator,
-    VideoDiscriminator,
-    VideoModel,
-)
+from keras_vidgan import models
+from keras_vidgan.models import VideoModel
 from keras_vidgan.models.video_model import OPTIONAL_POSITIVE_ARGUMENTS, POSITIVE_ARGUMENTS
 
-ZOO = (
-    DualDiscriminator,
-    DVDGANGenerator,
-    ImageDiscriminator,
-    MoCoGANGenerator,
-    TGANGenerator,
-    VGANGenerator,
-    VideoDiscriminator,
+# Every public model built on the base class.
+ZOO = tuple(
+    model
+    for model in map(models.__dict__.get, models.__all__)
+    if issubclass(model, VideoModel) and model is not VideoModel
 )
 SMALL = dict(frames=8, size=32, channels=1, width=2)
 

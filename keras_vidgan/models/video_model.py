@@ -70,8 +70,10 @@ class VideoModel(keras.Model):
     """
 
     def __new__(cls, *args, **kwargs):
-        # Keras also calls `cls.__new__(cls)` alone, on every class of the
-        # hierarchy, when it makes the model functional: defaults then bind.
+        # The constructor call, defaults included, is recorded before the subclass's
+        # `__init__` runs, as Keras records a layer's auto-config. Keras also calls
+        # `cls.__new__(cls)` with no arguments when it makes a model functional;
+        # the defaults then bind.
         model = super().__new__(cls, *args, **kwargs)
         try:
             call = inspect.signature(cls.__init__).bind(None, *args, **kwargs)

@@ -26,6 +26,8 @@ def save_class_mapping(path, class_names):
     Example:
 
     ```python
+    from keras_vidgan.data.class_mapping import load_class_mapping, save_class_mapping
+
     save_class_mapping("runs/ucf", ["ApplyEyeMakeup", "Archery"])
     print(load_class_mapping("runs/ucf"))  # ['ApplyEyeMakeup', 'Archery']
     ```
@@ -58,8 +60,10 @@ def load_class_mapping(path):
     Example:
 
     ```python
+    from keras_vidgan.data.class_mapping import load_class_mapping
+
     names = load_class_mapping("ucf_shards")  # prepare writes classes.json there
-    print(names[3])
+    print(names[:2])  # ['ApplyEyeMakeup', 'ApplyLipstick'] for UCF-101
     ```
     """
     path = str(path)

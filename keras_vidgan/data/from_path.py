@@ -24,7 +24,9 @@ def detect_kind(path):
     Example:
 
     ```python
-    print(detect_kind("ucf_shards"))  # "tfrecord" (a folder with manifest.json)
+    from keras_vidgan.data.from_path import detect_kind
+
+    print(detect_kind("ucf_shards"))  # tfrecord (a folder with manifest.json)
     ```
     """
     path = str(path)
@@ -131,7 +133,8 @@ def from_path(
     import keras_vidgan
 
     clips = keras_vidgan.data.from_path("my_videos", frames=16, size=64, channels=3)
-    gan.fit(clips.batch(16, drop_remainder=True), epochs=10)
+    print(clips.element_spec.shape)  # (16, 64, 64, 3)
+    # gan.fit(clips.batch(16, drop_remainder=True), epochs=10)
     ```
     """
     kind = detect_kind(path)

@@ -161,6 +161,8 @@ def list_videos(path):
     Example:
 
     ```python
+    from keras_vidgan.data.source_listing import list_videos
+
     listing = list_videos("UCF-101")
     print(len(listing.items), listing.classes[:3])
     ```
@@ -207,6 +209,8 @@ def list_frame_folders(path):
     Example:
 
     ```python
+    from keras_vidgan.data.source_listing import list_frame_folders
+
     listing = list_frame_folders("frames")
     print(listing.items[0], listing.frames[0][:2])
     ```

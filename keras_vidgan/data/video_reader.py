@@ -124,6 +124,8 @@ def probe_video(path):
     Example:
 
     ```python
+    from keras_vidgan.data.video_reader import probe_video
+
     info = probe_video("clip.mp4")
     print(info.frame_count, info.width, info.height)
     ```
@@ -234,6 +236,8 @@ def read_video_frames(info, indices, size=None):
     Example:
 
     ```python
+    from keras_vidgan.data.video_reader import probe_video, read_video_frames
+
     info = probe_video("clip.mp4")
     frames = read_video_frames(info, [0, 2, 4, 6], size=64)  # [4, 64, 85, 3] for 4:3
     ```

@@ -30,6 +30,7 @@ def video_record_bytes(encoded_frames, timestamps, *, label, class_name, source,
 
     ```python
     import tensorflow as tf
+    from keras_vidgan.data.video_record import parse_video_record, video_record_bytes
 
     png = tf.io.encode_png(tf.zeros([8, 8, 3], tf.uint8)).numpy()
     record = video_record_bytes([png, png], [0, 40000], label=-1, class_name="",

@@ -38,7 +38,7 @@ class StatisticsCache:
     from keras_vidgan.metrics import EvaluationProtocol, FeatureStatistics, StatisticsCache
 
     cache = StatisticsCache("fvd_cache")
-    protocol = EvaluationProtocol(num_clips=4)
+    protocol = EvaluationProtocol(num_clips=3)
     stats = FeatureStatistics(dim=3)
     stats.update(np.eye(3))
     cache.put(protocol, "my-data-v1", stats)

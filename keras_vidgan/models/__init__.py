@@ -8,6 +8,7 @@ from keras_vidgan.models.mocogan_generator import MoCoGANGenerator
 from keras_vidgan.models.tgan_generator import TGANGenerator
 from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
+from keras_vidgan.models.video_model import VideoModel
 
 __all__ = [
     "GAN",
@@ -18,4 +19,5 @@ __all__ = [
     "TGANGenerator",
     "VGANGenerator",
     "VideoDiscriminator",
+    "VideoModel",
 ]

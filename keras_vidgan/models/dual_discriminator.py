@@ -1,18 +1,17 @@
 import keras
 from keras import layers
 
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
 from keras_vidgan.models.model_blocks import (
     FrameSampler,
     frame_features,
-    model_config,
     projection_logits,
     video_features,
 )
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class DualDiscriminator(keras.Model):
+class DualDiscriminator(VideoModel):
     """DVD-GAN's pair of discriminators (Clark et al., 2019), as one model with two logits.
 
     The spatial discriminator judges `frames_per_clip` frames at full
@@ -26,8 +25,9 @@ class DualDiscriminator(keras.Model):
         size: int. Height and width, one of 32, 64, 128.
         channels: int. 1 or 3.
         width: int. Channels of the first convolution of each branch.
-        frames_per_clip: int. Frames the spatial branch sees (8 in DVD-GAN),
-            random while training, evenly spaced otherwise.
+        frames_per_clip: int or None. Frames the spatial branch sees (8 in
+            DVD-GAN), random while training, evenly spaced otherwise; at most
+            `frames`, and every frame with None.
         num_classes: int or None. Projection discriminators (Miyato & Koyama,
             2018) in both branches; the model then takes `[clips, labels]`.
         spectral_norm: bool. Spectral normalization of every layer, as in
@@ -58,20 +58,9 @@ class DualDiscriminator(keras.Model):
         spectral_norm=True,
         **kwargs,
     ):
-        check_positive_int("width", width)
-        check_clip_shape(frames, size, channels)
-        check_positive_int("frames_per_clip", frames_per_clip)
-        frames_per_clip = min(frames_per_clip, frames)
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
-
         clips = keras.Input((frames, size, size, channels), name="video")
-        inputs = [clips]
-        labels = None
-        if num_classes is not None:
-            labels = keras.Input((), dtype="int32", name="labels")
-            inputs.append(labels)
-
+        labels = self.labels_input(num_classes)
+        frames_per_clip = frames if frames_per_clip is None else min(frames_per_clip, frames)
         chosen = clips
         if frames_per_clip < frames:
             chosen = FrameSampler(frames_per_clip, name="frame_sampler")(clips)
@@ -83,28 +72,6 @@ class DualDiscriminator(keras.Model):
         temporal = video_features(small, width, size // 2, "temporal", spectral_norm)
         temporal = projection_logits(temporal, labels, num_classes, "temporal", spectral_norm)
         logits = layers.Concatenate(dtype="float32", name="logits")([spatial, temporal])
-        super().__init__(inputs=inputs if len(inputs) > 1 else clips, outputs=logits, **kwargs)
-
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
+        super().__init__([clips, labels], logits, **kwargs)
+        # The frames the spatial branch actually sees, which a config then repeats.
         self.frames_per_clip = frames_per_clip
-        self.num_classes = num_classes
-        self.spectral_norm = spectral_norm
-
-    def get_config(self):
-        return model_config(
-            self,
-            frames=self.frames,
-            size=self.size,
-            channels=self.channels,
-            width=self.width,
-            frames_per_clip=self.frames_per_clip,
-            num_classes=self.num_classes,
-            spectral_norm=self.spectral_norm,
-        )
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

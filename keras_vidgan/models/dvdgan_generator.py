@@ -4,12 +4,12 @@ import keras
 from keras import layers
 
 from keras_vidgan.layers import ConvGRU
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
-from keras_vidgan.models.model_blocks import embed_labels, model_config, stage_widths
+from keras_vidgan.models.model_blocks import stage_widths
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class DVDGANGenerator(keras.Model):
+class DVDGANGenerator(VideoModel):
     """The generator of DVD-GAN (Clark et al., 2019, "Adversarial Video Generation on
     Complex Datasets").
 
@@ -62,25 +62,11 @@ class DVDGANGenerator(keras.Model):
         num_classes=None,
         **kwargs,
     ):
-        check_positive_int("latent_dim", latent_dim)
-        check_positive_int("width", width)
-        check_clip_shape(frames, size, channels)
-        if recurrent_stages is not None:
-            check_positive_int("recurrent_stages", recurrent_stages)
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
-
         stages = int(math.log2(size // 4))
         widths = stage_widths(width, stages) + [width]
         noise = keras.Input((latent_dim,), name="noise")
-        inputs = [noise]
-        code = noise
-        if num_classes is not None:
-            labels = keras.Input((), dtype="int32", name="labels")
-            inputs.append(labels)
-            code = layers.Concatenate()(
-                [noise, embed_labels(labels, num_classes, latent_dim, "label_embedding")]
-            )
+        labels = self.labels_input(num_classes)
+        code = self.join_codes([noise, self.label_embedding(labels, num_classes, latent_dim)])
         x = layers.Dense(4 * 4 * widths[0], name="project")(code)
         x = layers.RepeatVector(frames)(x)
         x = layers.Reshape((frames, 4, 4, widths[0]))(x)
@@ -94,31 +80,7 @@ class DVDGANGenerator(keras.Model):
         video = layers.Conv3D(
             channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name="rgb"
         )(x)
-        super().__init__(inputs=inputs if len(inputs) > 1 else noise, outputs=video, **kwargs)
-
-        self.latent_dim = latent_dim
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.recurrent_stages = recurrent_stages
-        self.num_classes = num_classes
-
-    def get_config(self):
-        return model_config(
-            self,
-            latent_dim=self.latent_dim,
-            frames=self.frames,
-            size=self.size,
-            channels=self.channels,
-            width=self.width,
-            recurrent_stages=self.recurrent_stages,
-            num_classes=self.num_classes,
-        )
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__([noise, labels], video, **kwargs)
 
 
 def _residual_up(x, filters, name):

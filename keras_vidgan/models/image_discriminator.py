@@ -1,16 +1,15 @@
 import keras
 
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
 from keras_vidgan.models.model_blocks import (
     FrameSampler,
     frame_features,
-    model_config,
     projection_logits,
 )
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class ImageDiscriminator(keras.Model):
+class ImageDiscriminator(VideoModel):
     """Judges the frames of a clip one by one, as MoCoGAN's image discriminator.
 
     A 2D convolutional network (strided 4x4 convolutions with LeakyReLU, no
@@ -59,50 +58,16 @@ class ImageDiscriminator(keras.Model):
         spectral_norm=False,
         **kwargs,
     ):
-        check_positive_int("width", width)
-        check_clip_shape(frames, size, channels)
-        if frames_per_clip is not None:
-            check_positive_int("frames_per_clip", frames_per_clip)
-            if frames_per_clip > frames:
-                raise ValueError(
-                    f"`frames_per_clip` ({frames_per_clip}) cannot exceed `frames` ({frames})."
-                )
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
+        if frames_per_clip is not None and frames_per_clip > frames:
+            raise ValueError(
+                f"`frames_per_clip` ({frames_per_clip}) cannot exceed `frames` ({frames})."
+            )
 
         clips = keras.Input((frames, size, size, channels), name="video")
-        inputs = [clips]
-        labels = None
-        if num_classes is not None:
-            labels = keras.Input((), dtype="int32", name="labels")
-            inputs.append(labels)
+        labels = self.labels_input(num_classes)
         chosen = clips
         if frames_per_clip is not None and frames_per_clip < frames:
             chosen = FrameSampler(frames_per_clip, name="frame_sampler")(clips)
         features = frame_features(chosen, width, size, "frame", spectral_norm)
         logits = projection_logits(features, labels, num_classes, "frame", spectral_norm)
-        super().__init__(inputs=inputs if len(inputs) > 1 else clips, outputs=logits, **kwargs)
-
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.frames_per_clip = frames_per_clip
-        self.num_classes = num_classes
-        self.spectral_norm = spectral_norm
-
-    def get_config(self):
-        return model_config(
-            self,
-            frames=self.frames,
-            size=self.size,
-            channels=self.channels,
-            width=self.width,
-            frames_per_clip=self.frames_per_clip,
-            num_classes=self.num_classes,
-            spectral_norm=self.spectral_norm,
-        )
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__([clips, labels], logits, **kwargs)

@@ -3,12 +3,12 @@ import math
 import keras
 from keras import layers
 
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
-from keras_vidgan.models.model_blocks import embed_labels, frame_image_decoder, model_config
+from keras_vidgan.models.model_blocks import frame_image_decoder
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class MoCoGANGenerator(keras.Model):
+class MoCoGANGenerator(VideoModel):
     """The generator of MoCoGAN (Tulyakov et al., 2018, "MoCoGAN: Decomposing Motion and Content").
 
     A clip is a content code `z_C`, fixed for the whole clip, and a motion
@@ -64,30 +64,19 @@ class MoCoGANGenerator(keras.Model):
         condition_on_first_frame=False,
         **kwargs,
     ):
-        check_positive_int("width", width)
-        check_positive_int("content_dim", content_dim)
-        check_positive_int("motion_dim", motion_dim)
-        check_clip_shape(frames, size, channels)
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
         latent_dim = content_dim + frames * motion_dim
-
         noise = keras.Input((latent_dim,), name="noise")
-        inputs = [noise]
-        content = noise[:, :content_dim]
+        labels = self.labels_input(num_classes)
         innovations = layers.Reshape((frames, motion_dim))(noise[:, content_dim:])
-        content_parts = [content]
-        if num_classes is not None:
-            labels = keras.Input((), dtype="int32", name="labels")
-            inputs.append(labels)
-            content_parts.append(embed_labels(labels, num_classes, content_dim, "label_embedding"))
+        content_parts = [
+            noise[:, :content_dim],
+            self.label_embedding(labels, num_classes, content_dim),
+        ]
+        first_frame = None
         if condition_on_first_frame:
             first_frame = keras.Input((size, size, channels), name="first_frame")
-            inputs.append(first_frame)
             content_parts.append(_encode_frame(first_frame, width, size, content_dim))
-        content = (
-            content_parts[0] if len(content_parts) == 1 else layers.Concatenate()(content_parts)
-        )
+        content = self.join_codes(content_parts)
 
         motion = layers.GRU(motion_dim, return_sequences=True, name="motion_gru")(innovations)
         codes = layers.Concatenate()([layers.RepeatVector(frames)(content), motion])
@@ -97,34 +86,9 @@ class MoCoGANGenerator(keras.Model):
             video = layers.Concatenate(axis=1, name="starts_with_first_frame", dtype="float32")(
                 [given, video[:, 1:]]
             )
-        super().__init__(inputs=inputs if len(inputs) > 1 else noise, outputs=video, **kwargs)
-
+        super().__init__([noise, labels, first_frame], video, **kwargs)
+        # Not an argument: the size of the noise that holds content and motion.
         self.latent_dim = latent_dim
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.content_dim = content_dim
-        self.motion_dim = motion_dim
-        self.num_classes = num_classes
-        self.condition_on_first_frame = condition_on_first_frame
-
-    def get_config(self):
-        return model_config(
-            self,
-            frames=self.frames,
-            size=self.size,
-            channels=self.channels,
-            width=self.width,
-            content_dim=self.content_dim,
-            motion_dim=self.motion_dim,
-            num_classes=self.num_classes,
-            condition_on_first_frame=self.condition_on_first_frame,
-        )
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _encode_frame(frame, width, size, dim):

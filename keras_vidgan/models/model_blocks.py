@@ -8,7 +8,6 @@ pools its statistics over all frames of the batch.
 
 import math
 
-import keras
 from keras import layers, ops
 
 from keras_vidgan.layers import SpectralNormalization
@@ -17,11 +16,6 @@ from keras_vidgan.layers import SpectralNormalization
 def stage_widths(width, stages):
     """Channels per upsampling stage: coarse stages are wider, up to 8x `width`."""
     return [width * min(8, 2 ** (stages - index)) for index in range(stages)]
-
-
-def embed_labels(labels, num_classes, dim, name):
-    """`[B]` int labels -> `[B, dim]` learned class embeddings."""
-    return layers.Embedding(num_classes, dim, name=name)(labels)
 
 
 def frame_image_decoder(codes, frames, size, channels, width, name):
@@ -141,13 +135,3 @@ class FrameSampler(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "k": self.k}
-
-
-def model_config(model, **arguments):
-    """The config every zoo model returns: base fields plus its constructor arguments."""
-    return {
-        "name": model.name,
-        "trainable": model.trainable,
-        "dtype": keras.dtype_policies.serialize(model.dtype_policy),
-        **arguments,
-    }

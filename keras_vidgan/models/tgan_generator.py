@@ -3,16 +3,12 @@ import math
 import keras
 from keras import layers
 
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
-from keras_vidgan.models.model_blocks import (
-    embed_labels,
-    frame_image_decoder,
-    model_config,
-)
+from keras_vidgan.models.model_blocks import frame_image_decoder
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class TGANGenerator(keras.Model):
+class TGANGenerator(VideoModel):
     """The generator of TGAN (Saito et al., 2017, "Temporal Generative Adversarial Nets").
 
     A temporal generator of 1D up-convolutions turns one latent vector
@@ -57,22 +53,9 @@ class TGANGenerator(keras.Model):
         num_classes=None,
         **kwargs,
     ):
-        check_positive_int("latent_dim", latent_dim)
-        check_positive_int("width", width)
-        check_positive_int("frame_latent_dim", frame_latent_dim)
-        check_clip_shape(frames, size, channels)
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
-
         noise = keras.Input((latent_dim,), name="noise")
-        inputs = [noise]
-        code = noise
-        if num_classes is not None:
-            labels = keras.Input((), dtype="int32", name="labels")
-            inputs.append(labels)
-            code = layers.Concatenate()(
-                [noise, embed_labels(labels, num_classes, latent_dim, "label_embedding")]
-            )
+        labels = self.labels_input(num_classes)
+        code = self.join_codes([noise, self.label_embedding(labels, num_classes, latent_dim)])
 
         # Temporal generator: one step, then doublings until `frames` steps.
         temporal_width = 4 * width
@@ -95,28 +78,4 @@ class TGANGenerator(keras.Model):
         shared = layers.RepeatVector(frames)(code)
         codes = layers.Concatenate()([shared, frame_codes])
         video = frame_image_decoder(codes, frames, size, channels, width, "image")
-        super().__init__(inputs=inputs if len(inputs) > 1 else noise, outputs=video, **kwargs)
-
-        self.latent_dim = latent_dim
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.frame_latent_dim = frame_latent_dim
-        self.num_classes = num_classes
-
-    def get_config(self):
-        return model_config(
-            self,
-            latent_dim=self.latent_dim,
-            frames=self.frames,
-            size=self.size,
-            channels=self.channels,
-            width=self.width,
-            frame_latent_dim=self.frame_latent_dim,
-            num_classes=self.num_classes,
-        )
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__([noise, labels], video, **kwargs)

@@ -3,11 +3,9 @@ import math
 import keras
 from keras import layers, ops
 
-from keras_vidgan.models.config_checks import (
-    check_choice,
-    check_clip_shape,
-    check_positive_int,
-)
+from keras_vidgan.models.config_checks import check_choice
+from keras_vidgan.models.model_blocks import stage_widths
+from keras_vidgan.models.video_model import VideoModel
 
 
 def upsampling_plan(frames, size):
@@ -24,7 +22,7 @@ def upsampling_plan(frames, size):
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class VGANGenerator(keras.Model):
+class VGANGenerator(VideoModel):
     """The two-stream video generator of VGAN (Vondrick et al., 2016).
 
     A latent vector feeds two streams. The foreground stream grows a
@@ -83,33 +81,21 @@ class VGANGenerator(keras.Model):
         num_classes=None,
         **kwargs,
     ):
-        check_positive_int("latent_dim", latent_dim)
-        check_positive_int("width", width)
-        check_clip_shape(frames, size, channels)
         check_choice("upsampling", upsampling, ("transpose", "resize"))
-
         start_frames, strides = upsampling_plan(frames, size)
-        stage_widths = [
-            width * min(8, 2 ** (len(strides) - index)) for index in range(len(strides))
-        ]
+        widths = stage_widths(width, len(strides))
 
         noise = keras.Input(shape=(latent_dim,), name="noise")
-        inputs = noise
-        code = noise
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
-            labels = keras.Input(shape=(), dtype="int32", name="labels")
-            inputs = [noise, labels]
-            embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(labels)
-            code = layers.Concatenate()([noise, embedded])
+        labels = self.labels_input(num_classes)
+        code = self.join_codes([noise, self.label_embedding(labels, num_classes, latent_dim)])
 
         # Foreground stream: 3D, grows in time and space.
-        x = layers.Dense(start_frames * 4 * 4 * stage_widths[0], name="foreground_project")(code)
-        x = layers.Reshape((start_frames, 4, 4, stage_widths[0]))(x)
+        x = layers.Dense(start_frames * 4 * 4 * widths[0], name="foreground_project")(code)
+        x = layers.Reshape((start_frames, 4, 4, widths[0]))(x)
         x = layers.BatchNormalization(synchronized=True, name="foreground_project_norm")(x)
         x = layers.ReLU()(x)
         for index, stride in enumerate(strides):
-            out_width = stage_widths[index + 1] if index + 1 < len(strides) else width
+            out_width = widths[index + 1] if index + 1 < len(strides) else width
             x = _upsample(x, out_width, stride, upsampling, f"foreground_up{index}")
             x = layers.BatchNormalization(synchronized=True, name=f"foreground_up{index}_norm")(x)
             x = layers.ReLU()(x)
@@ -119,12 +105,12 @@ class VGANGenerator(keras.Model):
         mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", name="mask")(x)
 
         # Background stream: 2D, one still image per clip.
-        y = layers.Dense(4 * 4 * stage_widths[0], name="background_project")(code)
-        y = layers.Reshape((4, 4, stage_widths[0]))(y)
+        y = layers.Dense(4 * 4 * widths[0], name="background_project")(code)
+        y = layers.Reshape((4, 4, widths[0]))(y)
         y = layers.BatchNormalization(synchronized=True, name="background_project_norm")(y)
         y = layers.ReLU()(y)
         for index, stride in enumerate(strides):
-            out_width = stage_widths[index + 1] if index + 1 < len(strides) else width
+            out_width = widths[index + 1] if index + 1 < len(strides) else width
             y = _upsample(y, out_width, stride[1:], upsampling, f"background_up{index}")
             y = layers.BatchNormalization(synchronized=True, name=f"background_up{index}_norm")(y)
             y = layers.ReLU()(y)
@@ -133,20 +119,11 @@ class VGANGenerator(keras.Model):
         )(y)
 
         video = layers.Lambda(_composite, name="composite")([foreground, mask, background])
-        super().__init__(inputs=inputs, outputs=video, **kwargs)
+        super().__init__([noise, labels], video, **kwargs)
         # The same layers with the mask as a second output, for the penalty. It is
         # computed from this call's outputs rather than with `add_loss`, because
         # layer losses are shared between the threads of MirroredStrategy replicas.
-        self.video_and_mask = keras.Model(inputs, [video, mask], name=f"{self.name}_with_mask")
-
-        self.latent_dim = latent_dim
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.upsampling = upsampling
-        self.mask_l1 = mask_l1
-        self.num_classes = num_classes
+        self.video_and_mask = keras.Model(self.input, [video, mask], name=f"{self.name}_with_mask")
 
     def regularized_call(self, noise, training=False):
         """Generates clips and returns `(videos, mask_l1 * mean(|mask|))`.
@@ -157,25 +134,6 @@ class VGANGenerator(keras.Model):
         videos, mask = self.video_and_mask(noise, training=training)
         penalty = self.mask_l1 * ops.mean(ops.abs(ops.cast(mask, "float32")))
         return videos, penalty
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            "latent_dim": self.latent_dim,
-            "frames": self.frames,
-            "size": self.size,
-            "channels": self.channels,
-            "width": self.width,
-            "upsampling": self.upsampling,
-            "mask_l1": self.mask_l1,
-            "num_classes": self.num_classes,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _composite(tensors):

@@ -3,11 +3,11 @@ import math
 import keras
 from keras import layers
 
-from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
+from keras_vidgan.models.video_model import VideoModel
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
-class VideoDiscriminator(keras.Model):
+class VideoDiscriminator(VideoModel):
     """A 3D-convolutional discriminator that scores whole clips.
 
     Strided 3D convolutions with LeakyReLU halve space (and time, while more
@@ -45,9 +45,6 @@ class VideoDiscriminator(keras.Model):
     """
 
     def __init__(self, frames=16, size=64, channels=1, width=32, num_classes=None, **kwargs):
-        check_positive_int("width", width)
-        check_clip_shape(frames, size, channels)
-
         stages = int(math.log2(size // 4))
         video = keras.Input(shape=(frames, size, size, channels), name="video")
         x = video
@@ -65,34 +62,9 @@ class VideoDiscriminator(keras.Model):
             x = layers.LeakyReLU(0.2)(x)
         x = layers.Flatten()(x)
         logits = layers.Dense(1, name="logits", dtype="float32")(x)
-        inputs = video
-        if num_classes is not None:
-            check_positive_int("num_classes", num_classes)
-            labels = keras.Input(shape=(), dtype="int32", name="labels")
-            inputs = [video, labels]
-            embedded = layers.Embedding(num_classes, x.shape[-1], name="label_embedding")(labels)
+        labels = self.labels_input(num_classes)
+        if labels is not None:
+            embedded = self.label_embedding(labels, num_classes, x.shape[-1])
             projection = keras.ops.sum(x * embedded, axis=-1, keepdims=True)
             logits = layers.Add(dtype="float32", name="projected_logits")([logits, projection])
-        super().__init__(inputs=inputs, outputs=logits, **kwargs)
-
-        self.frames = frames
-        self.size = size
-        self.channels = channels
-        self.width = width
-        self.num_classes = num_classes
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
-            "frames": self.frames,
-            "size": self.size,
-            "channels": self.channels,
-            "width": self.width,
-            "num_classes": self.num_classes,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__([video, labels], logits, **kwargs)

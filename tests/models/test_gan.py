@@ -2,9 +2,20 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from helpers.gan_fixtures import LATENT, batches, moving_square_clips, tiny_gan
+from helpers.gan_fixtures import FRAMES, LATENT, SIZE, batches, moving_square_clips, tiny_gan
+from helpers.model_checks import ModelCase, SavedModels
 
-from keras_vidgan.models import GAN
+from keras_vidgan.models import (
+    GAN,
+    ImageDiscriminator,
+    TGANGenerator,
+    VGANGenerator,
+    VideoDiscriminator,
+)
+
+CLIP = dict(frames=FRAMES, size=SIZE, channels=1)
+NOISE = np.random.default_rng(0).normal(size=(2, LATENT)).astype("float32")
+LABELS = np.array([0, 1], "int32")
 
 
 def _values(variables):
@@ -143,3 +154,64 @@ def test_generate_is_reproducible_for_a_seed():
     assert not np.array_equal(first, gan.generate(3, seed=5))
     # Video i comes from seed + i, as in `keras-vidgan sample` and the export.
     np.testing.assert_allclose(gan.generate(2, seed=5), first[1:], rtol=1e-5, atol=1e-6)
+
+
+def _train_a_step(gan, **compile_kwargs):
+    """Compiles and trains one step, so that both optimizers have a state to save."""
+    gan.compile(**compile_kwargs)
+    clips = tf.constant(moving_square_clips(4))
+    # Eagerly: tracing `fit()` would cost more than the rest of the checks.
+    gan.train_step(clips if gan.num_classes is None else (clips, tf.constant([0, 1, 0, 1])))
+
+
+@pytest.fixture(scope="module")
+def saved_gans(tmp_path_factory):
+    cases = {
+        "gan": ModelCase(
+            GAN,
+            dict(
+                generator=VGANGenerator(latent_dim=LATENT, width=4, **CLIP),
+                discriminator=VideoDiscriminator(width=4, **CLIP),
+                seed=3,
+            ),
+            NOISE,
+            (2, FRAMES, SIZE, SIZE, 1),
+            output_range=(-1, 1),
+            prepare=_train_a_step,
+        ),
+        # Class-conditional, two discriminators, another objective, and a
+        # moving average that one step has moved away from the raw weights.
+        "gan_ema_conditional": ModelCase(
+            GAN,
+            dict(
+                generator=TGANGenerator(
+                    latent_dim=LATENT, width=4, frame_latent_dim=4, num_classes=2, **CLIP
+                ),
+                discriminator={
+                    "video": VideoDiscriminator(width=4, num_classes=2, **CLIP),
+                    "image": ImageDiscriminator(width=4, frames_per_clip=2, **CLIP),
+                },
+                seed=4,
+                ema_decay=0.9,
+            ),
+            [NOISE, LABELS],
+            (2, FRAMES, SIZE, SIZE, 1),
+            output_range=(-1, 1),
+            prepare=lambda gan: _train_a_step(gan, loss="hinge", d_steps=2),
+        ),
+    }
+    return SavedModels(cases, tmp_path_factory.mktemp("gans"))
+
+
+@pytest.mark.parametrize("name", ["gan", "gan_ema_conditional"])
+def test_saved_gan_loads_in_a_new_process(saved_gans, name):
+    """Regression: `TypeError: Could not locate class 'GAN'` in a process that did not
+    import `keras_vidgan.models` before `keras.saving.load_model`."""
+    saved_gans.run_model_test(name)
+
+
+def test_the_saved_moving_average_is_not_the_raw_generator(saved_gans):
+    outputs = saved_gans.outputs["gan_ema_conditional"]
+    assert not np.array_equal(outputs["sampling_outputs"], outputs["outputs"])
+    plain = saved_gans.outputs["gan"]
+    np.testing.assert_array_equal(plain["sampling_outputs"], plain["outputs"])

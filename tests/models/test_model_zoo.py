@@ -1,8 +1,9 @@
-"""Shapes, ranges and config round trips of the model-zoo generators and discriminators."""
+"""The model-zoo generators and discriminators: shared model checks, then what each one does."""
 
 import keras
 import numpy as np
 import pytest
+from helpers.model_checks import ModelCase, SavedModels
 
 from keras_vidgan.models import (
     DualDiscriminator,
@@ -15,93 +16,122 @@ from keras_vidgan.models import (
 )
 
 CLIP = dict(frames=8, size=32, channels=1)
-GENERATORS = {
-    "tgan": lambda **kw: TGANGenerator(latent_dim=8, width=4, frame_latent_dim=6, **CLIP, **kw),
-    "mocogan": lambda **kw: MoCoGANGenerator(width=4, content_dim=6, motion_dim=2, **CLIP, **kw),
-    "dvdgan": lambda **kw: DVDGANGenerator(latent_dim=8, width=4, **CLIP, **kw),
-    "vgan": lambda **kw: VGANGenerator(latent_dim=8, width=4, **CLIP, **kw),
-}
-DISCRIMINATORS = {
-    "image": lambda **kw: ImageDiscriminator(width=4, frames_per_clip=3, **CLIP, **kw),
-    "image_all_frames": lambda **kw: ImageDiscriminator(width=4, spectral_norm=True, **CLIP, **kw),
-    "dual": lambda **kw: DualDiscriminator(width=4, frames_per_clip=2, **CLIP, **kw),
-    "video": lambda **kw: VideoDiscriminator(width=4, **CLIP, **kw),
-}
-LOGITS = {"image": 3, "image_all_frames": 8, "dual": 2, "video": 1}
+CLIP_SHAPE = (8, 32, 32, 1)
+BATCH = 2
 
 
 def _numpy(tensor):
     return keras.ops.convert_to_numpy(tensor)
 
 
-def _inputs(model, batch=2, seed=0):
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(size=(batch, model.latent_dim)).astype("float32")
-    inputs = [noise]
-    if model.num_classes is not None:
-        inputs.append(np.arange(batch, dtype="int32") % model.num_classes)
-    if getattr(model, "condition_on_first_frame", False):
-        inputs.append(rng.uniform(-1, 1, size=(batch, 32, 32, 1)).astype("float32"))
-    return inputs[0] if len(inputs) == 1 else inputs
+def _noise(latent_dim, batch=BATCH, seed=0):
+    return np.random.default_rng(seed).normal(size=(batch, latent_dim)).astype("float32")
 
 
-@pytest.mark.parametrize("name", sorted(GENERATORS))
-@pytest.mark.parametrize("num_classes", [None, 3])
-def test_generator_shapes_and_config_round_trip(name, num_classes, tmp_path):
-    generator = GENERATORS[name](num_classes=num_classes, name=f"{name}_generator")
-    inputs = _inputs(generator)
-    videos = _numpy(generator(inputs))
-    assert videos.shape == (2, 8, 32, 32, 1) and videos.dtype == np.float32
-    assert videos.min() >= -1.0 and videos.max() <= 1.0
-    clone = type(generator).from_config(generator.get_config())
-    assert clone.get_config() == generator.get_config()
-    clone.set_weights(generator.get_weights())
-    np.testing.assert_allclose(_numpy(clone(inputs)), videos, atol=1e-6)
-    path = str(tmp_path / "generator.keras")
-    generator.save(path)
-    loaded = keras.saving.load_model(path)
-    assert type(loaded) is type(generator) and loaded.num_classes == num_classes
-    np.testing.assert_allclose(_numpy(loaded(inputs)), videos, atol=1e-6)
+def _clips(batch=BATCH, seed=1):
+    return np.random.default_rng(seed).uniform(-1, 1, size=(batch, *CLIP_SHAPE)).astype("float32")
 
 
-@pytest.mark.parametrize("name", sorted(DISCRIMINATORS))
-@pytest.mark.parametrize("num_classes", [None, 3])
-def test_discriminator_shapes_and_config_round_trip(name, num_classes, tmp_path):
-    discriminator = DISCRIMINATORS[name](num_classes=num_classes, name=f"{name}_d")
-    clips = np.random.default_rng(1).uniform(-1, 1, size=(2, 8, 32, 32, 1)).astype("float32")
-    inputs = clips if num_classes is None else [clips, np.array([0, 2], "int32")]
-    logits = _numpy(discriminator(inputs, training=True))
-    assert logits.shape == (2, LOGITS[name])
-    # Inference is deterministic (evenly spaced frames), so clones agree exactly.
-    expected = _numpy(discriminator(inputs))
-    clone = type(discriminator).from_config(discriminator.get_config())
-    assert clone.get_config() == discriminator.get_config()
-    clone.set_weights(discriminator.get_weights())
-    np.testing.assert_allclose(_numpy(clone(inputs)), expected, rtol=1e-5, atol=1e-6)
-    path = str(tmp_path / "discriminator.keras")
-    discriminator.save(path)
-    np.testing.assert_allclose(
-        _numpy(keras.saving.load_model(path)(inputs)), expected, rtol=1e-5, atol=1e-6
+LABELS = np.array([0, 2], "int32")
+MOCOGAN_LATENT = 6 + 8 * 2
+
+
+def _generator(model_class, inputs, **init_kwargs):
+    return ModelCase(
+        model_class, {**CLIP, **init_kwargs}, inputs, (BATCH, *CLIP_SHAPE), output_range=(-1, 1)
     )
 
 
-def test_projection_discriminator_depends_on_the_label():
-    discriminator = VideoDiscriminator(width=4, num_classes=3, **CLIP)
-    clips = np.random.default_rng(2).uniform(-1, 1, size=(1, 8, 32, 32, 1)).astype("float32")
+def _discriminator(model_class, logits, conditional=False, **init_kwargs):
+    inputs = [_clips(), LABELS] if conditional else _clips()
+    init_kwargs = {**CLIP, "width": 4, "num_classes": 3 if conditional else None, **init_kwargs}
+    return ModelCase(model_class, init_kwargs, inputs, (BATCH, logits))
+
+
+# Every generator and discriminator, unconditional and class-conditional, and
+# the options that change their graph.
+CASES = {
+    "vgan": _generator(VGANGenerator, _noise(8), latent_dim=8, width=4),
+    "vgan_conditional_transpose": _generator(
+        VGANGenerator,
+        [_noise(8), LABELS],
+        latent_dim=8,
+        width=4,
+        num_classes=3,
+        upsampling="transpose",
+    ),
+    "tgan": _generator(TGANGenerator, _noise(8), latent_dim=8, width=4, frame_latent_dim=6),
+    "tgan_conditional": _generator(
+        TGANGenerator, [_noise(8), LABELS], latent_dim=8, width=4, frame_latent_dim=6, num_classes=3
+    ),
+    "mocogan": _generator(
+        MoCoGANGenerator, _noise(MOCOGAN_LATENT), width=4, content_dim=6, motion_dim=2
+    ),
+    "mocogan_conditional_first_frame": _generator(
+        MoCoGANGenerator,
+        [_noise(MOCOGAN_LATENT), LABELS, _clips()[:, 0]],
+        width=4,
+        content_dim=6,
+        motion_dim=2,
+        num_classes=3,
+        condition_on_first_frame=True,
+    ),
+    "dvdgan": _generator(DVDGANGenerator, _noise(8), latent_dim=8, width=4),
+    "dvdgan_conditional_all_recurrent": _generator(
+        DVDGANGenerator,
+        [_noise(8), LABELS],
+        latent_dim=8,
+        width=4,
+        num_classes=3,
+        recurrent_stages=None,
+    ),
+    "video": _discriminator(VideoDiscriminator, 1),
+    "video_conditional": _discriminator(VideoDiscriminator, 1, conditional=True),
+    "image": _discriminator(ImageDiscriminator, 3, frames_per_clip=3),
+    "image_conditional_all_frames_sn": _discriminator(
+        ImageDiscriminator, 8, conditional=True, spectral_norm=True
+    ),
+    "dual": _discriminator(DualDiscriminator, 2, frames_per_clip=2),
+    "dual_conditional_no_sn": _discriminator(
+        DualDiscriminator, 2, conditional=True, frames_per_clip=20, spectral_norm=False
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    return SavedModels(CASES, tmp_path_factory.mktemp("model_zoo"))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_model(saved, name):
+    saved.run_model_test(name)
+
+
+def test_dual_discriminator_uses_at_most_every_frame(saved):
+    dual = saved.models["dual_conditional_no_sn"]
+    assert dual.frames_per_clip == 8 and dual.get_config()["frames_per_clip"] == 8
+    assert "frame_sampler" not in [layer.name for layer in dual.layers]
+    assert DualDiscriminator(width=2, frames_per_clip=None, **CLIP).frames_per_clip == 8
+
+
+def test_projection_discriminator_depends_on_the_label(saved):
+    discriminator = saved.models["video_conditional"]
+    clips = _clips(batch=1, seed=2)
     scores = [float(_numpy(discriminator([clips, np.array([k], "int32")]))[0, 0]) for k in range(3)]
     assert len(set(scores)) == 3
 
 
-def test_generator_labels_change_the_clip():
-    generator = GENERATORS["dvdgan"](num_classes=3)
+def test_generator_labels_change_the_clip(saved):
+    generator = saved.models["dvdgan_conditional_all_recurrent"]
     noise = np.ones((1, 8), "float32")
     first, second = (_numpy(generator([noise, np.array([k], "int32")])) for k in (0, 1))
     assert not np.allclose(first, second)
 
 
-def test_mocogan_first_frame_conditioning_starts_with_the_given_frame():
-    generator = GENERATORS["mocogan"](condition_on_first_frame=True, num_classes=2)
-    noise, labels, frames = _inputs(generator, batch=3, seed=4)
+def test_mocogan_first_frame_conditioning_starts_with_the_given_frame(saved):
+    generator = saved.models["mocogan_conditional_first_frame"]
+    noise, labels, frames = _noise(MOCOGAN_LATENT, batch=3, seed=4), np.arange(3), _clips(3)[:, 0]
     videos = _numpy(generator([noise, labels, frames]))
     np.testing.assert_array_equal(videos[:, 0], frames)
     other = _numpy(generator([noise, labels, -frames]))
@@ -109,9 +139,9 @@ def test_mocogan_first_frame_conditioning_starts_with_the_given_frame():
     assert not np.allclose(other[:, 1:], videos[:, 1:])
 
 
-def test_mocogan_latent_holds_content_and_per_frame_motion():
-    generator = GENERATORS["mocogan"]()
-    assert generator.latent_dim == 6 + 8 * 2
+def test_mocogan_latent_holds_content_and_per_frame_motion(saved):
+    generator = saved.models["mocogan"]
+    assert generator.latent_dim == MOCOGAN_LATENT
     noise = np.zeros((1, generator.latent_dim), "float32")
     moved = noise.copy()
     moved[0, -2:] = 3.0  # only the last frame's motion innovation

@@ -1,4 +1,4 @@
-import itertools
+"""What is particular to VGAN; the checks of every model are in test_model_zoo.py."""
 
 import keras
 import numpy as np
@@ -7,8 +7,12 @@ import pytest
 from keras_vidgan.models import VGANGenerator
 
 
+# The corners of the supported shapes, not all 18 combinations: the upsampling
+# plan starts from one frame that doubles with space at every stage (8x32,
+# 32x128), from several frames (32x32), or from one frame that stops doubling
+# before space does (8x128).
 @pytest.mark.parametrize(
-    "frames,size,channels", list(itertools.product((8, 16, 32), (32, 64, 128), (1, 3)))
+    "frames,size,channels", [(8, 32, 1), (32, 128, 3), (32, 32, 1), (8, 128, 3)]
 )
 def test_output_shape_dtype_and_range(frames, size, channels):
     generator = VGANGenerator(latent_dim=8, frames=frames, size=size, channels=channels, width=2)
@@ -19,36 +23,11 @@ def test_output_shape_dtype_and_range(frames, size, channels):
     assert videos.min() >= -1.0 and videos.max() <= 1.0
 
 
-def test_config_round_trip_gives_identical_outputs():
-    generator = VGANGenerator(
-        latent_dim=16, frames=8, size=32, channels=3, width=4, upsampling="resize", mask_l1=0.05
-    )
-    clone = VGANGenerator.from_config(generator.get_config())
-    clone.set_weights(generator.get_weights())
-    assert clone.get_config() == generator.get_config()
-    noise = np.random.default_rng(1).normal(size=(3, 16)).astype("float32")
-    np.testing.assert_array_equal(
-        keras.ops.convert_to_numpy(generator(noise)), keras.ops.convert_to_numpy(clone(noise))
-    )
-
-
-def test_serialization_through_keras_registry(tmp_path):
-    generator = VGANGenerator(latent_dim=8, frames=8, size=32, channels=1, width=2)
-    path = str(tmp_path / "generator.keras")
-    generator.save(path)
-    loaded = keras.saving.load_model(path)
-    assert isinstance(loaded, VGANGenerator)
-    noise = np.ones((1, 8), "float32")
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(generator(noise)), keras.ops.convert_to_numpy(loaded(noise))
-    )
-
-
 def test_output_is_mask_blend_of_moving_foreground_and_static_background():
     generator = VGANGenerator(latent_dim=8, frames=8, size=32, channels=1, width=2)
     noise = np.random.default_rng(2).normal(size=(2, 8)).astype("float32")
     probe = keras.Model(
-        generator.inputs,
+        generator.input,
         [generator.get_layer(name).output for name in ("foreground", "mask", "background")],
     )
     foreground, mask, background = (keras.ops.convert_to_numpy(t) for t in probe(noise))

@@ -1,4 +1,4 @@
-import itertools
+"""What is particular to VideoDiscriminator; the checks of every model are in test_model_zoo.py."""
 
 import keras
 import numpy as np
@@ -7,8 +7,11 @@ import pytest
 from keras_vidgan.models import VideoDiscriminator
 
 
+# The corners of the supported shapes, not all 18 combinations: time halves at
+# every stage down to one frame (8x32, 32x128), stops halving at one frame
+# before space does (8x128), or keeps several frames (32x32).
 @pytest.mark.parametrize(
-    "frames,size,channels", list(itertools.product((8, 16, 32), (32, 64, 128), (1, 3)))
+    "frames,size,channels", [(8, 32, 1), (32, 128, 3), (8, 128, 1), (32, 32, 3)]
 )
 def test_one_float32_logit_per_clip(frames, size, channels):
     discriminator = VideoDiscriminator(frames=frames, size=size, channels=channels, width=2)
@@ -17,18 +20,6 @@ def test_one_float32_logit_per_clip(frames, size, channels):
     assert logits.shape == (2, 1)
     assert logits.dtype == np.float32
     assert np.all(np.isfinite(logits))
-
-
-def test_config_round_trip_gives_identical_outputs():
-    discriminator = VideoDiscriminator(frames=16, size=32, channels=3, width=4)
-    clone = VideoDiscriminator.from_config(discriminator.get_config())
-    clone.set_weights(discriminator.get_weights())
-    assert clone.get_config() == discriminator.get_config()
-    clips = np.random.default_rng(1).uniform(-1, 1, size=(2, 16, 32, 32, 3)).astype("float32")
-    np.testing.assert_array_equal(
-        keras.ops.convert_to_numpy(discriminator(clips)),
-        keras.ops.convert_to_numpy(clone(clips)),
-    )
 
 
 def test_rejects_wrong_clip_shape():

@@ -129,7 +129,9 @@ def _check_first_clip(first_clip, num_clips):
     if isinstance(first_clip, bool) or not isinstance(first_clip, int) or not (
         0 <= first_clip < num_clips
     ):
-        raise ValueError(f"`first_clip` must be an integer in [0, {num_clips}), got {first_clip!r}.")
+        raise ValueError(
+            f"`first_clip` must be an integer in [0, {num_clips}), got {first_clip!r}."
+        )
     return first_clip
 
 

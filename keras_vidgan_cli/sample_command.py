@@ -90,7 +90,7 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     from keras_vidgan.training import open_video_source
     from keras_vidgan_cli.sample_command import generate_clips
 
-    clips = generate_clips(open_video_source("runs/moving_mnist"), [0, 1, 2])
+    clips = generate_clips(open_video_source("runs/moving_mnist_vgan"), [0, 1, 2])
     ```
     """
     import numpy as np

@@ -87,9 +87,10 @@ class ClipSampler:
         Example:
 
         ```python
-        print(ClipSampler(frames=16).too_short(1, 0))
-        # 1 frame (0.00 s); one clip needs 16 frames: lower --frames, or loop or pad
-        # short videos (--short-policy)
+        from keras_vidgan.data import ClipSampler
+
+        reason = ClipSampler(frames=16).too_short(1, 0)
+        print(reason.split(":")[0])  # 1 frame (0.00 s); one clip needs 16 frames
         ```
         """
         fix = "lower --frames"

@@ -50,7 +50,7 @@ def readable_size(path):
     ```python
     from keras_vidgan.data.file_access import readable_size
 
-    print(readable_size(__file__) > 0)  # True
+    print(readable_size("clip.mp4") > 0)  # True
     ```
     """
     path = str(path)

@@ -49,7 +49,7 @@ def load_generator(path):
     ```python
     from keras_vidgan.training import load_generator
 
-    generator, run_config = load_generator("runs/moving_mnist")
+    generator, run_config = load_generator("runs/moving_mnist_vgan")
     print(run_config.get("fps"), generator.output_shape)
     ```
     """
@@ -102,7 +102,7 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     ```python
     from keras_vidgan.training import export_run
 
-    export_dir = export_run("runs/moving_mnist", "exports/vgan")  # exports/vgan/1
+    export_dir = export_run("runs/moving_mnist_vgan", "exports/vgan")  # exports/vgan/1
     ```
     """
     generator, run_config = load_generator(path)
@@ -138,7 +138,7 @@ def open_video_source(path):
     ```python
     from keras_vidgan.training import open_video_source
 
-    source = open_video_source("runs/moving_mnist")
+    source = open_video_source("runs/moving_mnist_vgan")
     videos = source.generate_from_seeds([0, 1, 2, 3])  # uint8 [4, T, H, W, C]
     ```
     """

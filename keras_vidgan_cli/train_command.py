@@ -38,6 +38,7 @@ DEFAULTS = {
     "out": None,
     "num_samples": 16,
     "keep_checkpoints": 3,
+    "checkpoint_every": None,
     "verbose": 1,
     "fps": 8,
 }
@@ -119,6 +120,9 @@ def add_arguments(parser):
                      help="videos in the sample grid written each epoch (default: %(default)s)")
     run.add_argument("--keep-checkpoints", type=positive_int,
                      help="how many epoch checkpoints to keep (default: %(default)s)")
+    run.add_argument("--checkpoint-every", type=positive_int, metavar="STEPS",
+                     help="also checkpoint every STEPS GAN steps inside an epoch, so that a "
+                     "stopped run loses at most that many (default: at the end of each epoch)")
     run.add_argument("--progress", choices=sorted(PROGRESS), default="bar",
                      help="Keras' progress output: a bar, a line per epoch, or off "
                      "(default: %(default)s)")

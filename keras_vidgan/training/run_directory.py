@@ -10,12 +10,45 @@ import os
 import re
 
 CHECKPOINT_PATTERN = re.compile(r"^epoch_(\d+)\.keras$")
+# Taken inside an epoch (`--checkpoint-every`): epoch in progress, counted from 1, and the
+# steps of it already trained.
+PARTIAL_CHECKPOINT_PATTERN = re.compile(r"^epoch_(\d+)_step_(\d+)\.keras$")
 CONFIG_FILE = "config.json"
 
 
 def checkpoint_path(run_dir, epoch):
     """Where the checkpoint taken after `epoch` (counted from 1) lives."""
     return os.path.join(run_dir, "checkpoints", f"epoch_{epoch:04d}.keras")
+
+
+def partial_checkpoint_path(run_dir, epoch, steps_done):
+    """Where the checkpoint taken after `steps_done` steps of `epoch` (from 1) lives."""
+    return os.path.join(run_dir, "checkpoints", f"epoch_{epoch:04d}_step_{steps_done:06d}.keras")
+
+
+def list_partial_checkpoints(run_dir):
+    """`[(epoch, steps_done, path), ...]` of the checkpoints taken inside epochs, oldest first."""
+    folder = os.path.join(run_dir, "checkpoints")
+    if not os.path.isdir(folder):
+        return []
+    found = []
+    for name in os.listdir(folder):
+        match = PARTIAL_CHECKPOINT_PATTERN.match(name)
+        if match:
+            found.append((int(match.group(1)), int(match.group(2)), os.path.join(folder, name)))
+    return sorted(found)
+
+
+def list_resume_points(run_dir):
+    """`[(finished_epochs, steps_done, path), ...]` of every checkpoint, oldest first.
+
+    An end-of-epoch checkpoint `epoch_0003.keras` is `(3, 0, path)`; one
+    taken 50 steps into the fourth epoch, `epoch_0004_step_000050.keras`, is
+    `(3, 50, path)` and comes after it.
+    """
+    points = [(epoch, 0, path) for epoch, path in list_checkpoints(run_dir)]
+    points += [(epoch - 1, steps, path) for epoch, steps, path in list_partial_checkpoints(run_dir)]
+    return sorted(points)
 
 
 def list_checkpoints(run_dir):

@@ -5,7 +5,12 @@ import warnings
 import keras
 import numpy as np
 
-from keras_vidgan.training.run_directory import checkpoint_path, list_checkpoints
+from keras_vidgan.training.run_directory import (
+    checkpoint_path,
+    list_checkpoints,
+    list_partial_checkpoints,
+    partial_checkpoint_path,
+)
 
 
 class SafeCheckpoint(keras.callbacks.Callback):
@@ -23,6 +28,11 @@ class SafeCheckpoint(keras.callbacks.Callback):
         run_dir: the run directory.
         keep_last: how many checkpoints to keep (older ones are deleted);
             `None` keeps all.
+        every_steps: also save every `every_steps` GAN steps inside an
+            epoch, as `epoch_NNNN_step_SSSSSS.keras` (epoch in progress, steps
+            of it done); only the newest of those is kept, and the epoch's
+            own checkpoint replaces it. A run stopped mid-epoch then loses at
+            most that many steps.
 
     Example:
 
@@ -34,11 +44,18 @@ class SafeCheckpoint(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, run_dir, keep_last=3):
+    def __init__(self, run_dir, keep_last=3, every_steps=None):
         super().__init__()
+        if every_steps is not None and (isinstance(every_steps, bool) or every_steps < 1):
+            raise ValueError(f"`every_steps` must be a positive integer, got {every_steps!r}.")
         self.run_dir = run_dir
         self.keep_last = keep_last
+        self.every_steps = every_steps
         self.skipped_epochs = []
+        # Steps of the first epoch trained before this fit() (a run resumed mid-epoch).
+        self.steps_done_before = 0
+        self._epoch = 0
+        self._epoch_offset = 0
 
     def _problem(self, logs):
         for key, value in (logs or {}).items():
@@ -48,6 +65,32 @@ class SafeCheckpoint(keras.callbacks.Callback):
             if not np.all(np.isfinite(keras.ops.convert_to_numpy(variable))):
                 return f"weight {variable.path} is not finite"
         return None
+
+    def on_train_begin(self, logs=None):
+        # A process killed while saving leaves its temporary file; it never became a checkpoint.
+        folder = os.path.join(self.run_dir, "checkpoints")
+        if os.path.isdir(folder):
+            for name in os.listdir(folder):
+                if name.endswith(".incomplete.keras"):
+                    os.remove(os.path.join(folder, name))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._epoch_offset, self.steps_done_before = self.steps_done_before, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        if not self.every_steps:
+            return
+        step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        steps_done = self._epoch_offset + batch + 1
+        epoch_steps = self._epoch_offset + (self.params.get("steps") or 0)
+        # The end of the epoch gets its own checkpoint from on_epoch_end.
+        if step % self.every_steps or steps_done >= epoch_steps or self._problem(logs):
+            return
+        older = list_partial_checkpoints(self.run_dir)
+        self._save(partial_checkpoint_path(self.run_dir, self._epoch + 1, steps_done))
+        for _, _, old_path in older:
+            os.remove(old_path)
 
     def on_epoch_end(self, epoch, logs=None):
         problem = self._problem(logs)
@@ -60,11 +103,22 @@ class SafeCheckpoint(keras.callbacks.Callback):
                 stacklevel=2,
             )
             return
-        final_path = checkpoint_path(self.run_dir, epoch + 1)
-        os.makedirs(os.path.dirname(final_path), exist_ok=True)
-        partial_path = final_path[: -len(".keras")] + ".partial.keras"
-        self.model.save(partial_path)
-        os.replace(partial_path, final_path)
+        self._save(checkpoint_path(self.run_dir, epoch + 1))
+        for _, _, old_path in list_partial_checkpoints(self.run_dir):
+            os.remove(old_path)
         if self.keep_last:
             for _, old_path in list_checkpoints(self.run_dir)[: -self.keep_last]:
                 os.remove(old_path)
+
+    def _save(self, final_path):
+        # Written under another name and renamed once complete: a checkpoint that is
+        # there is whole, and a failed write leaves the earlier ones as they were.
+        os.makedirs(os.path.dirname(final_path), exist_ok=True)
+        incomplete_path = final_path[: -len(".keras")] + ".incomplete.keras"
+        try:
+            self.model.save(incomplete_path)
+            os.replace(incomplete_path, final_path)
+        except BaseException:
+            if os.path.exists(incomplete_path):
+                os.remove(incomplete_path)
+            raise

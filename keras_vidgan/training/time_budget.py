@@ -51,6 +51,9 @@ class TimeBudget(keras.callbacks.Callback):
         return self.spent_minutes + (time.monotonic() - self._start) / 60.0
 
     def on_train_begin(self, logs=None):
+        # A later fit() of the same run (a resumed epoch's rest, then the next epochs)
+        # continues the count.
+        self.spent_minutes = self.elapsed_minutes()
         self._start = time.monotonic()
         if self.minutes is not None and self.spent_minutes >= self.minutes:
             self.exhausted = True

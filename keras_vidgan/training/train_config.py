@@ -20,7 +20,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 # keeps, never what it learns. Every other field is part of the experiment.
 SESSION_FIELDS = frozenset(
     {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
-     "out"}
+     "out", "checkpoint_every"}
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
 FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
@@ -65,6 +65,9 @@ class TrainConfig:
             design (see `run_dir`).
         num_samples: videos in the sample grid written each epoch.
         keep_checkpoints: how many epoch checkpoints to keep.
+        checkpoint_every: also checkpoint every this many steps inside an
+            epoch (None: at the end of each epoch only); bounds the steps a
+            stopped run loses.
         verbose: Keras progress output: 0 silent, 1 a progress bar, 2 a
             line per epoch.
         fps: frame rate of the sample videos.
@@ -107,6 +110,7 @@ class TrainConfig:
     out: str | None = None
     num_samples: int = 16
     keep_checkpoints: int = 3
+    checkpoint_every: int | None = None
     verbose: int = 1
     fps: int = 8
 
@@ -156,6 +160,13 @@ class TrainConfig:
                                                  and self.time_budget > 0):
             raise ConfigError(f"time_budget must be a positive number of minutes, got "
                               f"{self.time_budget!r}.")
+        if self.checkpoint_every is not None and (
+            isinstance(self.checkpoint_every, bool)
+            or not isinstance(self.checkpoint_every, int)
+            or self.checkpoint_every < 1
+        ):
+            raise ConfigError(f"checkpoint_every must be a positive number of steps, got "
+                              f"{self.checkpoint_every!r}.")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
         if self.conditional and (self.data or self.dataset != "moving_mnist"):

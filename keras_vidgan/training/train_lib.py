@@ -33,7 +33,7 @@ from keras_vidgan.training.run_directory import (
     CONFIG_FILE,
     checkpoint_path,
     latest_checkpoint,
-    list_checkpoints,
+    list_resume_points,
     load_gan,
     write_text_atomically,
 )
@@ -72,7 +72,9 @@ def train(config, callbacks=(), log=print):
     chief = _is_chief(config.strategy)
     # Before any other TensorFlow op: a multi-worker strategy configures the runtime.
     strategy = make_strategy(config.strategy)
-    initial_epoch, checkpoint, gan = load_newest_checkpoint(run_dir, strategy, chief, log)
+    initial_epoch, steps_done, checkpoint, gan = load_newest_checkpoint(
+        run_dir, strategy, chief, log
+    )
     if checkpoint:
         check_checkpoint(gan, config, checkpoint)
     history_csv = os.path.join(run_dir, "logs", "training.csv")
@@ -91,8 +93,11 @@ def train(config, callbacks=(), log=print):
             f"(time budget {config.time_budget:g}); raise --time-budget to train further.")
         return None
 
-    dataset = build_dataset(config)
+    # The data check; the pipeline itself is built per fit() below, at the run's position.
+    class_names = getattr(build_dataset(config), "class_names", None)
     if gan is None:
+        # Initial weights from the seed too: a run is reproducible from its config alone.
+        keras.utils.set_random_seed(config.seed)
         with strategy.scope():
             gan = build_gan(config)
 
@@ -101,16 +106,20 @@ def train(config, callbacks=(), log=print):
         os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
         stored = TrainConfig.from_dict({**config.to_dict(), "out": run_dir})
         write_text_atomically(os.path.join(run_dir, CONFIG_FILE), stored.to_json() + "\n")
-        if getattr(dataset, "class_names", None):
-            data.save_class_mapping(run_dir, dataset.class_names)
-    for line in describe_run(config, gan, initial_epoch, checkpoint):
+        if class_names:
+            data.save_class_mapping(run_dir, class_names)
+    for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint):
         log(line)
 
     guard = DivergenceGuard()
+    checkpoints = SafeCheckpoint(
+        run_dir, keep_last=config.keep_checkpoints, every_steps=config.checkpoint_every
+    )
+    checkpoints.steps_done_before = steps_done
     recipe_callbacks = [
         guard,
         budget,  # before the writers: it adds train_minutes and train_steps to the logs
-        SafeCheckpoint(run_dir, keep_last=config.keep_checkpoints),
+        checkpoints,
         SampleWriter(
             os.path.join(run_dir, "samples"),
             num_videos=config.num_samples,
@@ -127,15 +136,29 @@ def train(config, callbacks=(), log=print):
     # MultiWorkerTrainer runs the same train_step with the same callbacks (writers on the
     # chief only). Once fit() works there, this line becomes `trainer = gan`.
     trainer = MultiWorkerTrainer(gan) if config.strategy == "multiworker" else gan
-    trainer.fit(
-        batch_clips(dataset, config),
-        epochs=config.epochs,
-        initial_epoch=initial_epoch,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=[*recipe_callbacks, *callbacks],
-        verbose=config.verbose,
-        shuffle=False,
-    )
+
+    def fit(epochs, steps_per_epoch):
+        # Each step takes one batch: the run's next clip is the one after
+        # `iterations * batch_size`, so a resumed run sees what an uninterrupted one would.
+        first_clip = int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) * config.batch_size
+        trainer.fit(
+            batch_clips(build_dataset(config, first_clip=first_clip), config),
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=[*recipe_callbacks, *callbacks],
+            verbose=config.verbose,
+            shuffle=False,
+        )
+
+    if steps_done:
+        # Resumed inside an epoch: Keras starts epochs at their first step, so the rest of
+        # this one is a fit() of its own.
+        fit(initial_epoch + 1, config.steps_per_epoch - steps_done)
+        initial_epoch += 1
+    stopped = guard.diverged or budget.exhausted or getattr(gan, "stop_training", False)
+    if initial_epoch < config.epochs and not stopped:
+        fit(config.epochs, config.steps_per_epoch)
     if guard.diverged:
         _, last_good = latest_checkpoint(run_dir)
         raise TrainingDiverged(guard.message(last_good))
@@ -146,7 +169,11 @@ def train(config, callbacks=(), log=print):
 
 
 def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
-    """`(epoch, path, gan)` of the newest checkpoint that loads, or `(0, None, None)`.
+    """`(finished_epochs, steps_done, path, gan)` of the newest checkpoint that loads.
+
+    `steps_done` counts the steps of the next epoch that a checkpoint taken
+    inside it (`--checkpoint-every`) holds; `(0, 0, None, None)` when the run
+    has no checkpoint.
 
     A checkpoint that does not load (truncated by a full disk, a copy or a
     sync tool) is moved to `checkpoints/corrupt/`, never deleted, with a
@@ -156,10 +183,10 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
         ConfigError: checkpoints exist but none of them loads.
     """
     damaged = []
-    for epoch, path in reversed(list_checkpoints(run_dir)):
+    for epoch, steps_done, path in reversed(list_resume_points(run_dir)):
         try:
             with strategy.scope():
-                return epoch, path, load_gan(path)
+                return epoch, steps_done, path, load_gan(path)
         except ValueError as error:
             reason = str(error).splitlines()[0]
             if chief:
@@ -175,7 +202,7 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
             f"No checkpoint of {run_dir} loads ({', '.join(damaged)} are damaged and were moved "
             "to checkpoints/corrupt/); pass another --out to start a new run."
         )
-    return 0, None, None
+    return 0, 0, None, None
 
 
 def check_resumable(run_dir, config):
@@ -273,8 +300,11 @@ def _is_chief(strategy_name):
         raise ConfigError(f"--strategy multiworker: {error}") from None
 
 
-def build_dataset(config):
-    """Unbatched clips (or `(clip, label)` pairs) for the run, repeated without end.
+def build_dataset(config, first_clip=0):
+    """Unbatched clips (or `(clip, label)` pairs) for the run, from clip `first_clip` on.
+
+    The stream is the same in every session of a run: clip `i` is the same
+    clip whether the run was interrupted or not.
 
     Raises:
         keras_vidgan.data.DataError: `config.data` cannot be read.
@@ -292,7 +322,8 @@ def build_dataset(config):
             strict=config.strict,
         )
         class_names = getattr(clips, "class_names", None)
-        clips = clips.shuffle(256, seed=config.seed).repeat()
+        # User data cannot be started in the middle: the clips before are read again.
+        clips = clips.shuffle(256, seed=config.seed).repeat().skip(first_clip)
         clips.class_names = class_names
         return clips
     if config.dataset == "moving_mnist":
@@ -303,10 +334,15 @@ def build_dataset(config):
             digits=config.digits,
             seed=config.seed,
             with_labels=config.conditional,
+            first_clip=first_clip,
         )
     else:
         clips = datasets.bouncing_balls(
-            num_clips=num_clips, frames=config.frames, size=config.size, seed=config.seed
+            num_clips=num_clips,
+            frames=config.frames,
+            size=config.size,
+            seed=config.seed,
+            first_clip=first_clip,
         )
     clips = clips.repeat()
     if config.channels == 3:
@@ -353,9 +389,12 @@ def make_strategy(name):
     return tf.distribute.get_strategy()
 
 
-def describe_run(config, gan, initial_epoch, checkpoint):
+def describe_run(config, gan, initial_epoch, steps_done, checkpoint):
     """The few lines a run starts with: where it goes, what it trains on, and for how long."""
-    if checkpoint:
+    if checkpoint and steps_done:
+        state = (f"resuming after step {steps_done} of epoch {initial_epoch + 1} from "
+                 f"{checkpoint}")
+    elif checkpoint:
         state = f"resuming after epoch {initial_epoch} from {checkpoint}"
     else:
         state = "new run"

@@ -133,7 +133,9 @@ SCRIPT = textwrap.dedent(
 
 def test_mirrored_step_equals_single_device_step(tmp_path):
     tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    environment = {**os.environ, "PYTHONPATH": tests_dir, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    # The checkout's own package, not whichever one is installed in the environment.
+    python_path = os.pathsep.join([tests_dir, os.path.dirname(tests_dir)])
+    environment = {**os.environ, "PYTHONPATH": python_path, "TF_CPP_MIN_LOG_LEVEL": "3"}
     completed = subprocess.run(
         [sys.executable, "-c", SCRIPT],
         capture_output=True,

@@ -328,6 +328,8 @@ class GAN(keras.Model):
             discriminator_index: position in `discriminators`.
             clips: one of the four names above.
         """
+        if clips not in _CLIP_KINDS:
+            raise ValueError(f"`clips` must be one of {_CLIP_KINDS}, got {clips!r}.")
         fold_in = tf.random.experimental.stateless_fold_in
         seed = fold_in(self._stream_seed(offset), 2)
         seed = fold_in(seed, discriminator_index * len(_CLIP_KINDS) + _CLIP_KINDS.index(clips))

@@ -132,7 +132,7 @@ class FrameSampler(layers.Layer):
 
     Args:
         k: int. Frames picked per clip.
-        seed: int. Seed of the picks made outside a `GAN` step.
+        seed: int, default 0. Seed of the picks made outside a `GAN` step.
         **kwargs: passed to `keras.layers.Layer`.
 
     Example:

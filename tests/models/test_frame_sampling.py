@@ -57,6 +57,8 @@ def test_each_discriminator_call_of_a_step_has_its_own_stream():
                     np.testing.assert_array_equal(picks, _picked(sampler, clips))
                 streams[offset, index, kind] = picks.tobytes()
     assert len(set(streams.values())) == len(streams) == 3 * 2 * 4
+    with pytest.raises(ValueError, match="`clips` must be one of"):
+        gan.frame_picks(0, 0, "fake")
     # The next step picks other frames.
     gan.optimizer.iterations.assign_add(1)
     with gan.frame_picks(0, 0, "real"):

@@ -20,6 +20,7 @@ import os
 
 from keras_vidgan.export.saved_model_export import (
     DEFAULT_FPS,
+    check_export_base,
     export_saved_model,
     generator_of,
     resolve_export_dir,
@@ -95,7 +96,10 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     Raises:
         FileNotFoundError: nothing loadable is at `path`.
         FileExistsError: the version exists and `overwrite` is False.
-        ValueError: the model cannot be loaded or exported.
+        ValueError: `export_base` cannot be written (checked before the model
+            is loaded), or the model cannot be loaded or exported.
+        keras_vidgan.utils.WriteFailed: writing the version failed part-way
+            (a full disk); the existing versions are as they were.
 
     Example:
 
@@ -105,6 +109,7 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     export_dir = export_run("runs/moving_mnist_vgan", "exports/vgan")  # exports/vgan/1
     ```
     """
+    check_export_base(export_base)
     generator, run_config = load_generator(path)
     return export_saved_model(
         generator,

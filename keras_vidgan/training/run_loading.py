@@ -43,7 +43,8 @@ def load_generator(path):
 
     Raises:
         FileNotFoundError: nothing loadable is at `path`.
-        ValueError: the file is not a keras_vidgan GAN or cannot be read.
+        ValueError: the file is not a keras_vidgan GAN or cannot be read, or
+            the run's `config.json` is damaged.
 
     Example:
 
@@ -55,8 +56,8 @@ def load_generator(path):
     ```
     """
     path = os.fspath(path)
-    gan = load_gan(path, compile=False)
-    return generator_of(gan), run_config_for(path)
+    run_config = run_config_for(path)  # first: a damaged config.json fails before the load
+    return generator_of(load_gan(path, compile=False)), run_config
 
 
 def run_config_for(path):

@@ -124,5 +124,5 @@ class SafeCheckpoint(keras.callbacks.Callback):
             if os.path.exists(incomplete_path):
                 os.remove(incomplete_path)
             if isinstance(error, OSError):
-                raise TrainingFailed.write_failed(final_path, error, self.run_dir) from error
+                raise TrainingFailed.from_write_error(final_path, error, self.run_dir) from error
             raise

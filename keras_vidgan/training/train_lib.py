@@ -122,7 +122,7 @@ def train(config, callbacks=(), log=print):
                 data.save_class_mapping(run_dir, class_names)
             damaged_log = recover_training_csv(history_csv)
         except OSError as error:
-            raise TrainingFailed.write_failed(error.filename, error, run_dir) from error
+            raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
         if damaged_log:
             log(damaged_log)
     for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint):
@@ -181,7 +181,7 @@ def train(config, callbacks=(), log=print):
         # The checkpoint writer says so itself; samples, logs and curves fail like this.
         if error.errno not in WRITE_ERRORS:
             raise
-        raise TrainingFailed.write_failed(error.filename, error, run_dir) from error
+        raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
     if guard.diverged:
         _, last_good = latest_checkpoint(run_dir)
         raise TrainingDiverged(guard.message(last_good))

@@ -30,7 +30,7 @@ class TrainingFailed(RuntimeError):
     """
 
     @classmethod
-    def write_failed(cls, path, error, run_dir):
+    def from_write_error(cls, path, error, run_dir):
         """The failure of a write into `run_dir`: names the file, the error and where to resume.
 
         Args:

@@ -12,7 +12,7 @@ here. With a real server, replace the simulated calls by the `curl` or gRPC
 calls printed on the way.
 
     python examples/export_and_serve.py                      # trains a tiny GAN first
-    python examples/export_and_serve.py --model runs/moving_mnist --out serving_demo
+    python examples/export_and_serve.py --model runs/moving_mnist_vgan --out serving_demo
 """
 
 import argparse

@@ -3,6 +3,10 @@ import numpy as np
 import tensorflow as tf
 
 from keras_vidgan.losses import GANLoss, gradient_penalty, r1_penalty
+from keras_vidgan.models.model_blocks import stateless_frame_picks
+
+# The clips a discriminator call scores, in the order of their frame-pick streams.
+_CLIP_KINDS = ("real", "generated", "interpolated", "real_r1")
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
@@ -41,11 +45,12 @@ class GAN(keras.Model):
     objective anyone minimises; it is there so that callbacks that watch
     `loss`, such as `keras.callbacks.TerminateOnNaN`, see a diverged run.
 
-    Noise (and the gradient penalty's interpolation weights) are drawn with
-    stateless random numbers from `(seed, step)` for the whole global batch,
-    and each replica takes its own slice. Training is therefore reproducible,
-    resumes exactly from a checkpoint, and does not depend on how many
-    replicas share the batch.
+    Noise, the gradient penalty's interpolation weights and the frames that
+    `FrameSampler`s pick (MoCoGAN's image discriminator, DVD-GAN's spatial
+    one) are drawn with stateless random numbers from `(seed, step)` for the
+    whole global batch, and each replica takes its own slice. Training is
+    therefore reproducible, resumes exactly from a checkpoint, and does not
+    depend on how many replicas share the batch.
 
     With `ema_decay`, the GAN keeps an exponential moving average of the
     generator's weights (Yazici et al., 2019, "The Unusual Effectiveness of
@@ -307,6 +312,29 @@ class GAN(keras.Model):
         values = draw(batch_size * num_replicas)
         return values[replica_id * batch_size : (replica_id + 1) * batch_size]
 
+    def frame_picks(self, offset, discriminator_index, clips):
+        """A context in which discriminator calls pick their frames from `(seed, step)`.
+
+        Every discriminator call of a step has its own stream of frame picks,
+        folded from the seed of draw `offset` (whose noise uses the seed
+        itself and interpolation weights its fold-in 1): fold in 2, then
+        `discriminator_index * 4 + k`, where `k` is the index of `clips` in
+        `("real", "generated", "interpolated", "real_r1")`, the clips of the
+        adversarial terms, of the gradient penalty and of the R1 penalty.
+
+        Args:
+            offset: which draw of the step (`0 .. d_steps - 1` for the
+                discriminator updates, `d_steps` for the generator).
+            discriminator_index: position in `discriminators`.
+            clips: one of the four names above.
+        """
+        if clips not in _CLIP_KINDS:
+            raise ValueError(f"`clips` must be one of {_CLIP_KINDS}, got {clips!r}.")
+        fold_in = tf.random.experimental.stateless_fold_in
+        seed = fold_in(self._stream_seed(offset), 2)
+        seed = fold_in(seed, discriminator_index * len(_CLIP_KINDS) + _CLIP_KINDS.index(clips))
+        return stateless_frame_picks(seed, self._replica_slice)
+
     def sample_noise(self, batch_size, offset=0):
         """Noise for this replica's part of the global batch at the current step.
 
@@ -425,17 +453,21 @@ class GAN(keras.Model):
         with tf.GradientTape() as tape:
             per_example = tf.zeros([batch_size], tf.float32)
             all_real, all_fake = [], []
-            for _, discriminator in self._discriminator_list:
-                real_logits = self.score(discriminator, real, labels)
-                fake_logits = self.score(discriminator, fake, labels)
+            for index, (_, discriminator) in enumerate(self._discriminator_list):
+                with self.frame_picks(offset, index, "real"):
+                    real_logits = self.score(discriminator, real, labels)
+                with self.frame_picks(offset, index, "generated"):
+                    fake_logits = self.score(discriminator, fake, labels)
                 per_example += self.discriminator_loss(real_logits, fake_logits)
                 critic = lambda clips, d=discriminator: self.score(d, clips, labels)  # noqa: E731
                 if self.gradient_penalty_weight:
-                    per_example += self.gradient_penalty_weight * gradient_penalty(
-                        critic, real, fake, epsilon
-                    )
+                    with self.frame_picks(offset, index, "interpolated"):
+                        per_example += self.gradient_penalty_weight * gradient_penalty(
+                            critic, real, fake, epsilon
+                        )
                 if self.r1_weight:
-                    per_example += 0.5 * self.r1_weight * r1_penalty(critic, real)
+                    with self.frame_picks(offset, index, "real_r1"):
+                        per_example += 0.5 * self.r1_weight * r1_penalty(critic, real)
                 all_real.append(real_logits)
                 all_fake.append(fake_logits)
             loss = tf.nn.compute_average_loss(per_example)
@@ -459,8 +491,9 @@ class GAN(keras.Model):
                 self.generator_inputs(noise, labels, first_frames)
             )
             adversarial = tf.zeros([batch_size], tf.float32)
-            for _, discriminator in self._discriminator_list:
-                adversarial += self.generator_loss(self.score(discriminator, fake, labels))
+            for index, (_, discriminator) in enumerate(self._discriminator_list):
+                with self.frame_picks(self.d_steps, index, "generated"):
+                    adversarial += self.generator_loss(self.score(discriminator, fake, labels))
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(loss, variables), variables)

@@ -6,8 +6,11 @@ frame by frame, with no reshaping of the batch, and batch normalization
 pools its statistics over all frames of the batch.
 """
 
+import contextlib
 import math
+import threading
 
+import keras
 from keras import layers, ops
 
 from keras_vidgan.layers import SpectralNormalization
@@ -107,31 +110,112 @@ def projection_logits(features, labels, num_classes, name, spectral_norm=False):
 
 
 class FrameSampler(layers.Layer):
-    """Picks `k` frames of every clip: at random while training, evenly spaced otherwise.
+    """Picks `k` distinct frames of every clip: at random while training, evenly spaced otherwise.
 
-    Random picks use TensorFlow's per-op random numbers, so every replica of
-    a `MirroredStrategy` draws its own frames.
+    Random picks keep the frames in temporal order. Where they come from:
+
+    - inside `stateless_frame_picks(seed, replica_slice)`, which `GAN` opens
+      around every discriminator call of its training step, from stateless
+      random numbers of that `seed`, drawn for the global batch and sliced
+      for this replica like `GAN`'s noise. Training then picks the same
+      frames on one device and on N replicas, and after resuming from a
+      checkpoint.
+    - otherwise (a discriminator called directly with `training=True`), from
+      a `keras.random.SeedGenerator(seed)`: the n-th such call of a sampler
+      built with a given `seed` picks the same frames every time the program
+      runs. Samplers sharing a `seed` share that sequence.
+
+    Args:
+        k: int. Frames picked per clip.
+        seed: int, default 0. Seed of the picks made outside a `GAN` step.
+        **kwargs: passed to `keras.layers.Layer`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    from keras_vidgan.models.model_blocks import FrameSampler
+
+    clips = np.arange(8, dtype="float32").reshape(1, 8, 1, 1, 1)
+    sampler = FrameSampler(4, seed=3)
+    print(sampler(clips).numpy().ravel())  # [1. 3. 5. 7.]
+    print(sampler(clips, training=True).shape)  # (1, 4, 1, 1, 1)
+    ```
     """
 
-    def __init__(self, k, **kwargs):
+    def __init__(self, k, seed=0, **kwargs):
         super().__init__(**kwargs)
         self.k = k
+        self.seed = seed
+        # An explicit integer: a default seed would consume Python's random state
+        # and shift the initial weights of every layer built after this one.
+        self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, clips, training=False):
         import tensorflow as tf
 
         frames = clips.shape[1]
-        if training:
-            scores = tf.random.uniform([tf.shape(clips)[0], frames])
-            # k distinct frames per clip, kept in temporal order.
-            indices = tf.sort(tf.math.top_k(scores, self.k).indices, axis=1)
-            return tf.gather(clips, indices, batch_dims=1)
-        step = frames / self.k
-        indices = [int(step * index + step / 2) for index in range(self.k)]
-        return tf.gather(clips, indices, axis=1)
+        if not training:
+            step = frames / self.k
+            indices = [int(step * index + step / 2) for index in range(self.k)]
+            return tf.gather(clips, indices, axis=1)
+        batch_size = tf.shape(clips)[0]
+        picks = getattr(_frame_picks, "current", None)
+        if picks is None:
+            scores = keras.random.uniform([batch_size, frames], seed=self.seed_generator)
+        else:
+            seed = picks.next_seed()
+            scores = picks.replica_slice(
+                lambda n: tf.random.stateless_uniform([n, frames], seed=seed), batch_size
+            )
+        # The k highest of i.i.d. scores: k distinct frames, uniformly chosen.
+        indices = tf.sort(tf.math.top_k(scores, self.k).indices, axis=1)
+        return tf.gather(clips, indices, batch_dims=1)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.k) + tuple(input_shape[2:])
 
     def get_config(self):
-        return {**super().get_config(), "k": self.k}
+        return {**super().get_config(), "k": self.k, "seed": self.seed}
+
+
+# MirroredStrategy traces each replica's step in its own Python thread, so each
+# replica's discriminator calls must see only the picks their own thread opened.
+_frame_picks = threading.local()
+
+
+class _StatelessPicks:
+    def __init__(self, seed, replica_slice):
+        self.seed = seed
+        self.replica_slice = replica_slice
+        self.calls = 0
+
+    def next_seed(self):
+        """The seed of the next sampler call: several samplers in one model pick apart."""
+        import tensorflow as tf
+
+        seed = tf.random.experimental.stateless_fold_in(self.seed, self.calls)
+        self.calls += 1
+        return seed
+
+
+@contextlib.contextmanager
+def stateless_frame_picks(seed, replica_slice):
+    """Makes every `FrameSampler` trained in this thread pick frames statelessly from `seed`.
+
+    The n-th sampler call inside the block draws with
+    `stateless_fold_in(seed, n)`, for the global batch: `replica_slice(draw,
+    batch_size)` must return this replica's rows of `draw(global_batch_size)`
+    (`GAN._replica_slice`).
+
+    Args:
+        seed: int tensor `[2]`, a stateless random seed.
+        replica_slice: callable `(draw, batch_size) -> rows`.
+    """
+    previous = getattr(_frame_picks, "current", None)
+    _frame_picks.current = _StatelessPicks(seed, replica_slice)
+    try:
+        yield
+    finally:
+        _frame_picks.current = previous
+

@@ -7,9 +7,9 @@ GAN's own `train_step` (the same code `fit()` runs, not a copy) through
 `strategy.run` inside a `tf.function`, and drives Keras callbacks so that
 checkpoints, samples, logs and the progress bar work as with `fit()`.
 
-When Keras fixes `fit()` under MultiWorkerMirroredStrategy, the command line
-can go back to `gan.fit`: the one line that picks this trainer is marked in
-`keras_vidgan_cli/train_command.py` (`run`).
+When Keras fixes `fit()` under MultiWorkerMirroredStrategy, the training
+recipe can go back to `gan.fit`: the one line that picks this trainer is
+marked in `keras_vidgan/training/train_lib.py` (`train`).
 """
 
 import keras

@@ -1,8 +1,11 @@
 """Finding and loading what `keras-vidgan train` writes into its output directory.
 
-A run directory holds `config.json`, `checkpoints/epoch_NNNN.keras`,
-`samples/`, `logs/` and `loss.png`. Checkpoints are written atomically, so
-every `.keras` file in `checkpoints/` is complete.
+A run directory holds `config.json`, `checkpoints/epoch_NNNN.keras` (and,
+inside an epoch, `epoch_NNNN_step_SSSSSS.keras`), `samples/`, `logs/` and
+`loss.png`. Checkpoints are written under a temporary name
+(`*.incomplete.keras`, which the listings here ignore) and renamed when
+complete; one damaged later (a full disk, a copy) is moved to
+`checkpoints/corrupt/` when the run resumes.
 """
 
 import json

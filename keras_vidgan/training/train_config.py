@@ -20,7 +20,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 # keeps, never what it learns. Every other field is part of the experiment.
 SESSION_FIELDS = frozenset(
     {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
-     "out", "checkpoint_every"}
+     "out", "checkpoint_every", "fps"}
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
 FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}

@@ -104,8 +104,10 @@ def train(config, callbacks=(), log=print):
             f"(time budget {config.time_budget:g}); raise --time-budget to train further.")
         return None
 
-    # The data check; the pipeline itself is built per fit() below, at the run's position.
-    class_names = getattr(build_dataset(config), "class_names", None)
+    # Each step takes one batch: the run's next clip is the one after `steps * batch_size`,
+    # so a resumed run sees what an uninterrupted one would.
+    steps = int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) if gan else 0
+    dataset = build_dataset(config, first_clip=steps * config.batch_size)
     if gan is None:
         # Initial weights from the seed too: a run is reproducible from its config alone.
         keras.utils.set_random_seed(config.seed)
@@ -118,8 +120,8 @@ def train(config, callbacks=(), log=print):
             os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
             stored = TrainConfig.from_dict({**config.to_dict(), "out": run_dir})
             write_text_atomically(os.path.join(run_dir, CONFIG_FILE), stored.to_json() + "\n")
-            if class_names:
-                data.save_class_mapping(run_dir, class_names)
+            if getattr(dataset, "class_names", None):
+                data.save_class_mapping(run_dir, dataset.class_names)
             damaged_log = recover_training_csv(history_csv)
         except OSError as error:
             raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
@@ -154,12 +156,9 @@ def train(config, callbacks=(), log=print):
     # chief only). Once fit() works there, this line becomes `trainer = gan`.
     trainer = MultiWorkerTrainer(gan) if config.strategy == "multiworker" else gan
 
-    def fit(epochs, steps_per_epoch):
-        # Each step takes one batch: the run's next clip is the one after
-        # `iterations * batch_size`, so a resumed run sees what an uninterrupted one would.
-        first_clip = int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) * config.batch_size
+    def fit(dataset, epochs, steps_per_epoch):
         trainer.fit(
-            batch_clips(build_dataset(config, first_clip=first_clip), config),
+            batch_clips(dataset, config),
             epochs=epochs,
             initial_epoch=initial_epoch,
             steps_per_epoch=steps_per_epoch,
@@ -172,11 +171,15 @@ def train(config, callbacks=(), log=print):
         if steps_done:
             # Resumed inside an epoch: Keras starts epochs at their first step, so the rest of
             # this one is a fit() of its own.
-            fit(initial_epoch + 1, config.steps_per_epoch - steps_done)
+            fit(dataset, initial_epoch + 1, config.steps_per_epoch - steps_done)
             initial_epoch += 1
         stopped = guard.diverged or budget.exhausted or getattr(gan, "stop_training", False)
         if initial_epoch < config.epochs and not stopped:
-            fit(config.epochs, config.steps_per_epoch)
+            if steps_done:
+                # A new fit() starts a new iterator: the pipeline restarts at the run's position.
+                steps = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
+                dataset = build_dataset(config, first_clip=steps * config.batch_size)
+            fit(dataset, config.epochs, config.steps_per_epoch)
     except OSError as error:
         # The checkpoint writer says so itself; samples, logs and curves fail like this.
         if error.errno not in WRITE_ERRORS:

@@ -146,7 +146,10 @@ def with_training_digits(spec, model_path):
         return spec
     from keras_vidgan.training.run_loading import run_config_for
 
-    config = run_config_for(model_path)
+    try:
+        config = run_config_for(model_path)
+    except ValueError as error:  # a damaged config.json
+        raise UserError(str(error)) from None
     if config.get("dataset") != "moving_mnist" or config.get("data") or "digits" not in config:
         return spec
     options = [item for item in options_text.split(",") if item] + [f"digits={config['digits']}"]

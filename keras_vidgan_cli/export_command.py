@@ -2,7 +2,7 @@
 
 
 from keras_vidgan_cli.argument_types import positive_int
-from keras_vidgan_cli.user_error import UserError
+from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 
 def add_arguments(parser):
@@ -33,6 +33,7 @@ def run(args):
 
     from keras_vidgan.export import read_export_metadata
     from keras_vidgan.training import export_run
+    from keras_vidgan.utils import WriteFailed
 
     try:
         export_dir = export_run(args.model, args.export_base, version=args.version,
@@ -44,7 +45,9 @@ def run(args):
         ) from None
     except (FileNotFoundError, ValueError) as error:
         raise UserError(_first_line(error)) from None
-    except OSError as error:  # permissions, a full disk
+    except WriteFailed as error:  # a full disk: the work was done, only its writing failed
+        raise CommandFailed(str(error)) from None
+    except OSError as error:  # permissions
         raise UserError(f"cannot write the export into {args.export_base}: "
                         f"{error.strerror or error}; pick another EXPORT_BASE.") from None
     info = read_export_metadata(export_dir)
@@ -67,6 +70,12 @@ def run(args):
         except ImportError as error:
             raise UserError(f"ONNX export needs tf2onnx and onnx ({error}); install them "
                             "with pip, or drop --onnx.") from None
+        except OSError as error:
+            raise CommandFailed(
+                f"Writing {onnx_path} failed ({error.strerror or error}); the SavedModel "
+                f"{export_dir} is complete. Free space and export again with --version "
+                f"{os.path.basename(os.path.normpath(export_dir))} --overwrite --onnx."
+            ) from None
         print(f"ONNX model (noise -> video): {onnx_path}")
     return 0
 

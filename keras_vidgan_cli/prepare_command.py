@@ -8,7 +8,7 @@ with the same options.
 
 
 from keras_vidgan_cli.argument_types import positive_float, positive_int
-from keras_vidgan_cli.user_error import UserError
+from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 
 def add_arguments(parser):
@@ -49,6 +49,7 @@ def run(args):
     import logging
 
     from keras_vidgan.data import DataError, prepare_shards
+    from keras_vidgan.utils import WriteFailed
 
     logging.basicConfig(format="%(message)s")
     if args.size > 4096:
@@ -71,6 +72,8 @@ def run(args):
         )
     except DataError as error:
         raise UserError(str(error)) from None
+    except WriteFailed as error:
+        raise CommandFailed(str(error)) from None
     counts = manifest["counts"]
     line = (
         f"Wrote {counts['written']} of {counts['candidates']} {manifest['options']['source_kind']} "

@@ -137,14 +137,14 @@ def config_values(args):
 
 def run(args):
     from keras_vidgan.data import DataError
-    from keras_vidgan.training import ConfigError, TrainConfig, TrainingDiverged, train
+    from keras_vidgan.training import ConfigError, TrainConfig, TrainingFailed, train
 
     config = TrainConfig(**config_values(args))
     try:
         gan = train(config)
     except (ConfigError, DataError) as error:
         raise UserError(str(error)) from None
-    except TrainingDiverged as error:
+    except TrainingFailed as error:  # diverged, or a write failed (a full disk)
         raise CommandFailed(str(error)) from None
     if gan is None:  # the run had nothing left to train
         return 0

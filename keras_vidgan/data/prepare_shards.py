@@ -6,6 +6,7 @@ skipped. A rerun with the same options keeps the finished shards and writes
 only the missing ones, so an interrupted `prepare` resumes.
 """
 
+import contextlib
 import json
 import math
 import os
@@ -28,6 +29,8 @@ from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps
 from keras_vidgan.data.source_listing import is_glob, list_frame_folders, list_videos
 from keras_vidgan.data.video_reader import iter_video_frames, probe_video
 from keras_vidgan.data.video_record import IMAGE_FORMATS, video_record_bytes
+from keras_vidgan.utils.output_folder import unwritable_reason
+from keras_vidgan.utils.write_failed import WriteFailed, write_error_reason
 
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
@@ -41,9 +44,19 @@ def shard_name(index, count):
 
 def _write_json(path, content):
     temporary = path + ".tmp"
-    with open(temporary, "w") as handle:
-        json.dump(content, handle, indent=1)
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "w") as handle:
+            json.dump(content, handle, indent=1)
+        os.replace(temporary, path)
+    finally:
+        _remove_if_present(temporary)
+
+
+def _remove_if_present(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def _read_json(path):
@@ -224,8 +237,12 @@ def prepare_shards(
         The manifest, as a dict.
 
     Raises:
-        DataError: nothing to prepare, `out` holds shards made with other
-            options, no usable video, or (strict) a bad file.
+        DataError: nothing to prepare, `out` cannot be written or holds
+            shards made with other options, no usable video, or (strict) a
+            bad file. Raised before anything is written, except the last two.
+        keras_vidgan.utils.WriteFailed: a write failed part-way (a full
+            disk): the shards finished before it are kept, no partial file
+            is left, and a rerun with the same options resumes.
 
     Example:
 
@@ -243,6 +260,10 @@ def prepare_shards(
     if int(size) < 1 or int(frames) < 1:
         raise DataError("--size and --frames must be positive integers.")
     src, out = str(src), str(out)
+    problem = unwritable_reason(out)
+    if problem:
+        raise DataError(f"Cannot write the shards into {out}: {problem}; pass another OUT "
+                        "folder.")
     source = _Source(src, frame_rate)
     count = len(source.listing.items)
     shards = int(shards or max(1, math.ceil(count / VIDEOS_PER_SHARD)))
@@ -262,52 +283,48 @@ def prepare_shards(
         "short_policy": short_policy,
         "seed": int(seed),
     }
-    os.makedirs(out, exist_ok=True)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as error:
+        raise DataError(f"Cannot create {out} ({write_error_reason(error)}); pass another OUT "
+                        "folder.") from None
     _check_previous(out, options)
     order = np.random.default_rng(int(seed)).permutation(count)
     classes = source.listing.classes
-    labels = source.listing.labels
     report = BadFileReport(source.kind, strict=strict, source=src)
     source.listing.report_unreadable(report)
     # Entries the listing could not read belong to no shard; the manifest lists them directly.
     unreadable = [{"source": os.path.relpath(path, source.root), "reason": bad.reason,
                    "detail": bad.detail} for path, bad in source.listing.unreadable]
     bar = keras.utils.Progbar(count, unit_name="video") if progress else None
-    done = 0
     for shard in range(shards):
         items = sorted(int(i) for i in order[shard::shards])
         name = shard_name(shard, shards)
-        final = os.path.join(out, name)
-        sidecar = os.path.join(out, name[: -len(".tfrecord")] + ".json")
-        if os.path.exists(final) and os.path.exists(sidecar):
-            done += len(items)
-            if bar:
-                bar.update(done)
-            continue  # finished by an earlier run
-        entries, skipped = [], []
-        temporary = final + ".tmp"
-        with tf.io.TFRecordWriter(temporary) as writer:
-            for item in items:
-                label = labels[item] if labels is not None else -1
-                class_name = classes[label] if labels is not None else ""
-                try:
-                    record, entry = _video_record(source, item, options, label, class_name)
-                except BadFile as bad:
-                    report.skip(source.listing.items[item], bad)
-                    skipped.append({"source": source.relative(item), "reason": bad.reason,
-                                    "detail": bad.detail})
-                else:
-                    writer.write(record)
-                    entries.append({**entry, "shard": name})
-                done += 1
-                if bar:
-                    bar.update(done)
-        _write_json(sidecar + ".partial", {"options": options, "videos": entries,
-                                           "skipped": skipped})
-        # The sidecar first, the shard last: a shard under its final name is complete.
-        os.replace(sidecar + ".partial", sidecar)
-        os.replace(temporary, final)
+        if not _shard_finished(out, name):
+            try:
+                _write_shard(source, items, options, report, os.path.join(out, name),
+                             advance=bar.add if bar else None)
+            except _WriteFailure as failure:
+                error = failure.__cause__
+                finished = sum(_shard_finished(out, shard_name(i, shards)) for i in range(shards))
+                raise WriteFailed(
+                    f"Writing {os.path.join(out, name)} failed ({write_error_reason(error)}); "
+                    f"the {finished} finished shards in {out} are kept. Free space (or fix {out}) "
+                    "and run prepare again with the same options to resume."
+                ) from error
+        elif bar:
+            bar.add(len(items))  # finished by an earlier run
     manifest = _manifest(out, options, classes, shards, unreadable)
+    try:
+        _write_json(os.path.join(out, MANIFEST_FILE), manifest)
+        if classes:
+            save_class_mapping(out, classes)
+    except OSError as error:
+        raise WriteFailed(
+            f"Writing {os.path.join(out, MANIFEST_FILE)} failed ({write_error_reason(error)}); "
+            f"all {shards} shards in {out} are complete. Free space and run prepare again with "
+            "the same options to finish."
+        ) from error
     report_skips = manifest["counts"]["skipped"]
     if report.skipped or report_skips:
         # Shards finished by an earlier run contribute their skips through the manifest.
@@ -321,6 +338,68 @@ def prepare_shards(
         raise DataError(f"No usable {source.kind} in {src}: all {report_skips} were skipped; "
                         f"see {os.path.join(out, MANIFEST_FILE)}.")
     return manifest
+
+
+def _shard_name_parts(path):
+    return path + ".tmp", path[: -len(".tfrecord")] + ".json"
+
+
+def _shard_finished(out, name):
+    _, sidecar = _shard_name_parts(os.path.join(out, name))
+    return os.path.exists(os.path.join(out, name)) and os.path.exists(sidecar)
+
+
+def _write_shard(source, items, options, report, final, advance=None):
+    """Writes one shard and its sidecar, and leaves no partial file behind, whatever fails.
+
+    Raises `_WriteFailure` when a write fails; errors of reading a source are raised as they are.
+    """
+    temporary, sidecar = _shard_name_parts(final)
+    name = os.path.basename(final)
+    labels, classes = source.listing.labels, source.listing.classes
+    entries, skipped = [], []
+    writer = None
+    try:
+        with _writing():
+            writer = tf.io.TFRecordWriter(temporary)
+        for item in items:
+            label = labels[item] if labels is not None else -1
+            class_name = classes[label] if labels is not None else ""
+            try:
+                record, entry = _video_record(source, item, options, label, class_name)
+            except BadFile as bad:
+                report.skip(source.listing.items[item], bad)
+                skipped.append({"source": source.relative(item), "reason": bad.reason,
+                                "detail": bad.detail})
+            else:
+                with _writing():
+                    writer.write(record)
+                entries.append({**entry, "shard": name})
+            if advance:
+                advance(1)
+        with _writing():
+            # Buffered records reach the disk here, so a full disk may only show now.
+            writer.close()
+            # The sidecar first, the shard last: a shard under its final name is complete.
+            _write_json(sidecar, {"options": options, "videos": entries, "skipped": skipped})
+            os.replace(temporary, final)
+    finally:
+        if writer is not None:
+            writer.close()
+        _remove_if_present(temporary)
+
+
+class _WriteFailure(Exception):
+    """A write of `_write_shard` failed; the error is its `__cause__`."""
+
+
+@contextlib.contextmanager
+def _writing():
+    # Tells a failed write (a full disk) apart from a failed read of a source video.
+    try:
+        yield
+    except (OSError, tf.errors.OpError) as error:
+        raise _WriteFailure() from error
 
 
 def _check_previous(out, options):
@@ -370,9 +449,6 @@ def _manifest(out, options, classes, shards, unreadable):
         "videos": sorted(videos, key=lambda v: v["source"]),
         "skipped": sorted(skipped, key=lambda v: v["source"]),
     }
-    _write_json(os.path.join(out, MANIFEST_FILE), manifest)
-    if classes:
-        save_class_mapping(out, classes)
     return manifest
 
 

@@ -36,7 +36,9 @@ import keras
 import tensorflow as tf
 
 from keras_vidgan.models.seeds import SEED_STREAM, noise_from_seeds
+from keras_vidgan.utils.output_folder import unwritable_reason
 from keras_vidgan.utils.pixels import video_to_uint8
+from keras_vidgan.utils.write_failed import WriteFailed, write_error_reason
 from keras_vidgan.version import __version__
 
 # Bumped whenever the signatures or the seed mapping change meaning.
@@ -85,7 +87,11 @@ def export_saved_model(
 
     Raises:
         FileExistsError: the version exists and `overwrite` is False.
-        ValueError: `model` is not a model, or not one that can be exported.
+        ValueError: `model` is not a model, or not one that can be exported,
+            or `export_base` cannot be written (checked before any work).
+        keras_vidgan.utils.WriteFailed: writing the version failed part-way
+            (a full disk); nothing of it is left, and every existing version,
+            the one `overwrite` would replace included, is as it was.
 
     Example:
 
@@ -101,6 +107,7 @@ def export_saved_model(
     ```
     """
     generator = generator_of(model)
+    check_export_base(export_base)
     run_config = dict(run_config or {})
     fps = int(fps if fps is not None else run_config.get("fps", DEFAULT_FPS))
     if fps <= 0:
@@ -108,7 +115,11 @@ def export_saved_model(
     spec = describe_generator(generator)
     metadata = _metadata(spec, fps, generator, run_config, source)
 
-    os.makedirs(export_base, exist_ok=True)
+    try:
+        os.makedirs(export_base, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"Cannot create {export_base} ({write_error_reason(error)}); pass "
+                         "another export base.") from None
     if version is None:
         version = next_version(export_base)
     if isinstance(version, bool) or not isinstance(version, int) or version <= 0:
@@ -121,25 +132,59 @@ def export_saved_model(
         )
         error.export_dir = final_dir
         raise error
+    archive = build_export_archive(generator, spec, metadata)
+    replacing = os.path.exists(final_dir)
 
-    # Same filesystem as the target, so the final rename is atomic; the leading
-    # dot and the non-integer name keep TF Serving from loading it.
-    build_dir = tempfile.mkdtemp(prefix=f".{version}.building-", dir=export_base)
+    build_dir = None
     try:
+        # Same filesystem as the target, so the final rename is atomic; the leading
+        # dot and the non-integer name keep TF Serving from loading it.
+        build_dir = tempfile.mkdtemp(prefix=f".{version}.building-", dir=export_base)
         # mkdtemp makes the directory private (0700); a server running as another
         # user must be able to read the version it is pointed at.
         os.chmod(build_dir, 0o777 & ~_current_umask())
-        archive = build_export_archive(generator, spec, metadata)
         archive.write_out(build_dir, verbose=False)
         metadata_path = os.path.join(build_dir, METADATA_FILE)
         os.makedirs(os.path.dirname(metadata_path), exist_ok=True)
         with open(metadata_path, "w") as handle:
             json.dump(metadata, handle, indent=2, sort_keys=True)
         _move_into_place(build_dir, final_dir, overwrite)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
+    except BaseException as error:
+        if build_dir is not None:
+            shutil.rmtree(build_dir, ignore_errors=True)
+        # TensorFlow's writers report a full disk as an OpError, Python's as an OSError.
+        if isinstance(error, (OSError, tf.errors.OpError)) and not isinstance(
+            error, FileExistsError
+        ):
+            kept = (f"{final_dir} is left as it was" if replacing
+                    else f"nothing was written under {final_dir}")
+            raise WriteFailed(
+                f"Writing the export {final_dir} failed ({write_error_reason(error)}); {kept}, "
+                f"and the other versions in {export_base} are intact. Free space (or fix "
+                f"{export_base}) and export again."
+            ) from error
         raise
     return final_dir
+
+
+def check_export_base(export_base):
+    """Raises `ValueError` in one line when `export_base` cannot receive an export.
+
+    Runs before any model is loaded or traced, so a typo or a read-only
+    folder fails at once.
+
+    Example:
+
+    ```python
+    from keras_vidgan.export.saved_model_export import check_export_base
+
+    check_export_base("exports/vgan")  # a writable folder: nothing happens
+    ```
+    """
+    problem = unwritable_reason(export_base)
+    if problem:
+        raise ValueError(f"Cannot write the export into {export_base}: {problem}; pass another "
+                         "export base.")
 
 
 def describe_generator(generator):

@@ -10,6 +10,7 @@ from keras_vidgan.training.sample_writer import SampleWriter
 from keras_vidgan.training.time_budget import TimeBudget
 from keras_vidgan.training.train_config import TrainConfig
 from keras_vidgan.training.train_lib import train
+from keras_vidgan.training.training_failed import TrainingFailed
 from keras_vidgan.training.training_log import TrainingLog
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "TimeBudget",
     "TrainConfig",
     "TrainingDiverged",
+    "TrainingFailed",
     "TrainingLog",
     "export_run",
     "load_gan",

@@ -2,12 +2,14 @@ import math
 
 import keras
 
+from keras_vidgan.training.training_failed import TrainingFailed
 
-class TrainingDiverged(RuntimeError):
+
+class TrainingDiverged(TrainingFailed):
     """Training stopped because a loss became NaN or infinite.
 
     Its message is one line: the step, the loss, the last good checkpoint
-    and what to try.
+    and what to try. A `TrainingFailed`, as is a failed write.
     """
 
 

@@ -1,7 +1,8 @@
-import csv
 import os
 
 import keras
+
+from keras_vidgan.training.training_log import read_training_csv
 
 
 class LossPlot(keras.callbacks.Callback):
@@ -46,9 +47,9 @@ class LossPlot(keras.callbacks.Callback):
             self.draw()
 
     def _read_history(self):
-        if self.history_csv and os.path.exists(self.history_csv):
-            with open(self.history_csv, newline="") as handle:
-                rows = list(csv.DictReader(handle))
+        if self.history_csv:
+            # The sound rows only: a damaged log must not stop training at its first plot.
+            _, rows, _ = read_training_csv(self.history_csv)
             if rows:
                 epochs = [int(row["epoch"]) for row in rows]
                 if epochs[0] == 0:  # Keras' CSVLogger, and runs of earlier releases, count from 0

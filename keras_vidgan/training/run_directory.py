@@ -74,12 +74,29 @@ def latest_checkpoint(run_dir):
 
 
 def read_run_config(run_dir):
-    """The `config.json` of a run directory as a dict (empty when absent)."""
+    """The `config.json` of a run directory as a dict (empty when absent).
+
+    Raises:
+        ValueError: the file is damaged (cut short, not JSON, not a JSON
+            object); the message is one line saying what to do.
+    """
     path = os.path.join(run_dir, CONFIG_FILE)
     if not os.path.exists(path):
         return {}
-    with open(path) as handle:
-        return json.load(handle)
+    try:
+        with open(path, "rb") as handle:
+            values = json.loads(handle.read().decode("utf-8"))
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        values, reason = None, str(error).splitlines()[0]
+    else:
+        reason = "not a JSON object"
+    if not isinstance(values, dict):
+        raise ValueError(
+            f"{path} is damaged ({reason}); restore it from a copy, or delete it to use the "
+            "run's checkpoints without its settings (a resumed `keras-vidgan train` writes it "
+            "again)."
+        )
+    return values
 
 
 def resolve_model_path(path):
@@ -107,9 +124,14 @@ def resolve_model_path(path):
 def write_text_atomically(path, text):
     """Writes `path` under a temporary name and renames it: readers see the old or the new file."""
     partial = f"{path}.partial"
-    with open(partial, "w") as handle:
-        handle.write(text)
-    os.replace(partial, path)
+    try:
+        with open(partial, "w") as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except BaseException:
+        if os.path.exists(partial):
+            os.remove(partial)
+        raise
 
 
 def load_gan(path, compile=True):

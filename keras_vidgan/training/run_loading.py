@@ -20,6 +20,7 @@ import os
 
 from keras_vidgan.export.saved_model_export import (
     DEFAULT_FPS,
+    check_export_base,
     export_saved_model,
     generator_of,
     resolve_export_dir,
@@ -42,7 +43,8 @@ def load_generator(path):
 
     Raises:
         FileNotFoundError: nothing loadable is at `path`.
-        ValueError: the file is not a keras_vidgan GAN or cannot be read.
+        ValueError: the file is not a keras_vidgan GAN or cannot be read, or
+            the run's `config.json` is damaged.
 
     Example:
 
@@ -54,8 +56,8 @@ def load_generator(path):
     ```
     """
     path = os.fspath(path)
-    gan = load_gan(path, compile=False)
-    return generator_of(gan), run_config_for(path)
+    run_config = run_config_for(path)  # first: a damaged config.json fails before the load
+    return generator_of(load_gan(path, compile=False)), run_config
 
 
 def run_config_for(path):
@@ -95,7 +97,10 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     Raises:
         FileNotFoundError: nothing loadable is at `path`.
         FileExistsError: the version exists and `overwrite` is False.
-        ValueError: the model cannot be loaded or exported.
+        ValueError: `export_base` cannot be written (checked before the model
+            is loaded), or the model cannot be loaded or exported.
+        keras_vidgan.utils.WriteFailed: writing the version failed part-way
+            (a full disk); the existing versions are as they were.
 
     Example:
 
@@ -105,6 +110,7 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     export_dir = export_run("runs/moving_mnist_vgan", "exports/vgan")  # exports/vgan/1
     ```
     """
+    check_export_base(export_base)
     generator, run_config = load_generator(path)
     return export_saved_model(
         generator,

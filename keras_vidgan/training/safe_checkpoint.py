@@ -11,6 +11,7 @@ from keras_vidgan.training.run_directory import (
     list_partial_checkpoints,
     partial_checkpoint_path,
 )
+from keras_vidgan.training.training_failed import TrainingFailed
 
 
 class SafeCheckpoint(keras.callbacks.Callback):
@@ -20,7 +21,8 @@ class SafeCheckpoint(keras.callbacks.Callback):
     whose weights are not finite is not saved (a warning names the epoch and
     the last good checkpoint, which stays as it was), and each file is
     written under a temporary name and renamed when complete, so a run killed
-    while saving leaves no truncated checkpoint. Files are
+    while saving leaves no truncated checkpoint. A failed write (a full disk)
+    raises `TrainingFailed` naming the newest intact checkpoint. Files are
     `checkpoints/epoch_NNNN.keras` in `run_dir`, holding both networks and
     both optimizers' state, so training can resume from any of them.
 
@@ -113,12 +115,14 @@ class SafeCheckpoint(keras.callbacks.Callback):
     def _save(self, final_path):
         # Written under another name and renamed once complete: a checkpoint that is
         # there is whole, and a failed write leaves the earlier ones as they were.
-        os.makedirs(os.path.dirname(final_path), exist_ok=True)
         incomplete_path = final_path[: -len(".keras")] + ".incomplete.keras"
         try:
+            os.makedirs(os.path.dirname(final_path), exist_ok=True)
             self.model.save(incomplete_path)
             os.replace(incomplete_path, final_path)
-        except BaseException:
+        except BaseException as error:
             if os.path.exists(incomplete_path):
                 os.remove(incomplete_path)
+            if isinstance(error, OSError):
+                raise TrainingFailed.from_write_error(final_path, error, self.run_dir) from error
             raise

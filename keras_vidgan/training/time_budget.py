@@ -1,8 +1,8 @@
-import csv
-import os
 import time
 
 import keras
+
+from keras_vidgan.training.training_log import MISSING_VALUES, read_training_csv
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -71,13 +71,10 @@ class TimeBudget(keras.callbacks.Callback):
 
 
 def spent_minutes_from_csv(path):
-    """The `train_minutes` of the last row of a CSVLogger file (0.0 if there is none)."""
-    if not os.path.exists(path):
-        return 0.0
-    with open(path, newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    """The `train_minutes` of the last sound row of a CSVLogger file (0.0 if there is none)."""
+    _, rows, _ = read_training_csv(path)
     for row in reversed(rows):
         value = row.get("train_minutes")
-        if value not in (None, ""):
+        if value not in MISSING_VALUES + (None,):
             return float(value)
     return 0.0

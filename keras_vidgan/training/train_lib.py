@@ -14,6 +14,7 @@ checked: the settings, the run directory's earlier settings and checkpoint,
 the cluster configuration and the data.
 """
 
+import errno
 import math
 import os
 import time
@@ -41,7 +42,12 @@ from keras_vidgan.training.safe_checkpoint import SafeCheckpoint
 from keras_vidgan.training.sample_writer import SampleWriter
 from keras_vidgan.training.time_budget import TimeBudget, spent_minutes_from_csv
 from keras_vidgan.training.train_config import LOSSES, TrainConfig
-from keras_vidgan.training.training_log import TrainingLog
+from keras_vidgan.training.training_failed import TrainingFailed
+from keras_vidgan.training.training_log import TrainingLog, recover_training_csv
+from keras_vidgan.utils.output_folder import unwritable_reason
+
+# Errors that only a write raises: a full disk or quota, a read-only filesystem.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 def train(config, callbacks=(), log=print):
@@ -65,11 +71,16 @@ def train(config, callbacks=(), log=print):
         keras_vidgan.data.DataError: the data cannot be read.
         TrainingDiverged: a loss became NaN or infinite; nothing was saved
             from the diverged weights.
+        TrainingFailed: a write into the run directory failed (a full disk);
+            its message names the newest intact checkpoint to resume from.
     """
     config.validate()
     run_dir = config.run_dir
     check_resumable(run_dir, config)
     chief = _is_chief(config.strategy)
+    problem = unwritable_reason(run_dir) if chief else None
+    if problem:
+        raise ConfigError(f"Cannot write the run into {run_dir}: {problem}; pass another --out.")
     # Before any other TensorFlow op: a multi-worker strategy configures the runtime.
     strategy = make_strategy(config.strategy)
     initial_epoch, steps_done, checkpoint, gan = load_newest_checkpoint(
@@ -105,11 +116,17 @@ def train(config, callbacks=(), log=print):
 
     # Everything is checked: from here on the run directory is written.
     if chief:
-        os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
-        stored = TrainConfig.from_dict({**config.to_dict(), "out": run_dir})
-        write_text_atomically(os.path.join(run_dir, CONFIG_FILE), stored.to_json() + "\n")
-        if getattr(dataset, "class_names", None):
-            data.save_class_mapping(run_dir, dataset.class_names)
+        try:
+            os.makedirs(os.path.join(run_dir, "logs"), exist_ok=True)
+            stored = TrainConfig.from_dict({**config.to_dict(), "out": run_dir})
+            write_text_atomically(os.path.join(run_dir, CONFIG_FILE), stored.to_json() + "\n")
+            if getattr(dataset, "class_names", None):
+                data.save_class_mapping(run_dir, dataset.class_names)
+            damaged_log = recover_training_csv(history_csv)
+        except OSError as error:
+            raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
+        if damaged_log:
+            log(damaged_log)
     for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint):
         log(line)
 
@@ -150,18 +167,24 @@ def train(config, callbacks=(), log=print):
             shuffle=False,
         )
 
-    if steps_done:
-        # Resumed inside an epoch: Keras starts epochs at their first step, so the rest of
-        # this one is a fit() of its own.
-        fit(dataset, initial_epoch + 1, config.steps_per_epoch - steps_done)
-        initial_epoch += 1
-    stopped = guard.diverged or budget.exhausted or getattr(gan, "stop_training", False)
-    if initial_epoch < config.epochs and not stopped:
+    try:
         if steps_done:
-            # A new fit() starts a new iterator: the pipeline restarts at the run's position.
-            steps = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
-            dataset = build_dataset(config, first_clip=steps * config.batch_size)
-        fit(dataset, config.epochs, config.steps_per_epoch)
+            # Resumed inside an epoch: Keras starts epochs at their first step, so the rest of
+            # this one is a fit() of its own.
+            fit(dataset, initial_epoch + 1, config.steps_per_epoch - steps_done)
+            initial_epoch += 1
+        stopped = guard.diverged or budget.exhausted or getattr(gan, "stop_training", False)
+        if initial_epoch < config.epochs and not stopped:
+            if steps_done:
+                # A new fit() starts a new iterator: the pipeline restarts at the run's position.
+                steps = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
+                dataset = build_dataset(config, first_clip=steps * config.batch_size)
+            fit(dataset, config.epochs, config.steps_per_epoch)
+    except OSError as error:
+        # The checkpoint writer says so itself; samples, logs and curves fail like this.
+        if error.errno not in WRITE_ERRORS:
+            raise
+        raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
     if guard.diverged:
         _, last_good = latest_checkpoint(run_dir)
         raise TrainingDiverged(guard.message(last_good))

@@ -127,7 +127,8 @@ def train(config, callbacks=(), log=print):
             raise TrainingFailed.from_write_error(error.filename, error, run_dir) from error
         if damaged_log:
             log(damaged_log)
-    for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint):
+    replicas = strategy.num_replicas_in_sync
+    for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas):
         log(line)
 
     guard = DivergenceGuard()
@@ -258,7 +259,7 @@ def checkpoint_settings(gan):
     loss_name = next((name for name, spec in LOSSES.items() if spec == (objective, penalty)),
                      f"{objective} with gradient penalty {penalty:g}")
     frames, size, _, channels = gan.clip_shape
-    return {
+    settings = {
         "loss": loss_name,
         "r1": gan.r1_weight,
         "ema": gan.ema_decay,
@@ -266,12 +267,16 @@ def checkpoint_settings(gan):
         "seed": gan.seed,
         "g_lr": _learning_rate(gan.g_optimizer),
         "d_lr": _learning_rate(gan.d_optimizer),
-        "latent_dim": gan.latent_dim,
         "frames": frames,
         "size": size,
         "channels": channels,
         "conditional": gan.num_classes is not None,
     }
+    # MoCoGAN's noise size follows from its content and motion codes: only a generator
+    # built with a latent_dim argument restores that setting.
+    if "latent_dim" in gan.generator.get_config():
+        settings["latent_dim"] = gan.generator.latent_dim
+    return settings
 
 
 def check_checkpoint(gan, config, checkpoint):
@@ -408,14 +413,23 @@ def build_gan(config):
 
 
 def make_strategy(name):
+    """The `tf.distribute` strategy of `--strategy NAME`.
+
+    `mirrored` replicates over every local GPU, or, on a machine without
+    one, over every logical CPU device (one, unless the process configured
+    more, as tests do).
+    """
     if name == "mirrored":
-        return tf.distribute.MirroredStrategy()
+        if tf.config.list_logical_devices("GPU"):
+            return tf.distribute.MirroredStrategy()
+        cpus = [device.name for device in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(cpus)
     if name == "multiworker":
         return tf.distribute.MultiWorkerMirroredStrategy()
     return tf.distribute.get_strategy()
 
 
-def describe_run(config, gan, initial_epoch, steps_done, checkpoint):
+def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1):
     """The few lines a run starts with: where it goes, what it trains on, and for how long."""
     if checkpoint and steps_done:
         state = (f"resuming after step {steps_done} of epoch {initial_epoch + 1} from "
@@ -442,7 +456,8 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint):
         f"  data    {source}; clips of {frames} frames of {size}x{size}x{channels}, "
         f"batch {config.batch_size}",
         f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "
-        f"({total_steps:,} GAN steps{budget}), {config.strategy} strategy",
+        f"({total_steps:,} GAN steps{budget}), {config.strategy} strategy on {replicas} "
+        f"replica{'s' * (replicas > 1)}",
     ]
 
 

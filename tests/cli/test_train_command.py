@@ -1,14 +1,19 @@
-"""`keras-vidgan train` end to end, in subprocesses as a user runs it."""
+"""`keras-vidgan train` end to end, in subprocesses as a user runs it.
+
+What only a real process shows stays here (output, exit codes, TensorFlow's start-up lines);
+the rules of the recipe are tested in process in tests/training/test_train_lib.py.
+"""
 
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
+from helpers.tiny_runs import TINY_RUN
+
+from keras_vidgan.training import ConfigError, TrainConfig, train
 
 TINY = [
     "--frames",
@@ -28,6 +33,10 @@ TINY = [
     "--progress",
     "epoch",
 ]
+
+
+# The same run as TINY's flags, for the recipe in process.
+TINY_CONFIG = {**TINY_RUN, "epochs": 1, "verbose": 2}
 
 
 def _command(out_dir, *extra):
@@ -81,58 +90,18 @@ def test_tiny_run_writes_every_output(tmp_path):
     assert "absl::InitializeLog" not in completed.stderr and "oneDNN" not in completed.stderr
 
 
-def test_killed_run_resumes_from_the_last_finished_epoch(tmp_path):
+def test_a_run_directory_with_other_settings_is_refused_in_one_line(tmp_path):
     out = tmp_path / "run"
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    # Enough steps per epoch that the kill lands inside the second epoch.
-    process = subprocess.Popen(
-        _command(out, "--epochs", "3", "--steps-per-epoch", "40"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=environment,
-    )
-    first = out / "checkpoints" / "epoch_0001.keras"
-    try:
-        deadline = time.time() + 300
-        while not first.exists() and process.poll() is None and time.time() < deadline:
-            time.sleep(0.2)
-        assert first.exists(), "the first epoch never finished"
-    finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-    finished = sorted(os.listdir(out / "checkpoints"))
-    assert "epoch_0003.keras" not in finished
-
-    completed = _run(out, "--epochs", "3", "--steps-per-epoch", "40")
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    last_done = len([n for n in finished if n.endswith(".keras") and "partial" not in n])
-    assert f"resuming after epoch {last_done} from" in completed.stdout
-    assert f"Epoch {last_done + 1}/3" in completed.stdout
-    assert "Epoch 1/3" not in completed.stdout
-    assert "epoch_0003.keras" in os.listdir(out / "checkpoints")
-
-
-def test_rerunning_a_finished_run_trains_nothing(tmp_path):
-    out = tmp_path / "run"
-    assert _run(out, "--epochs", "1").returncode == 0
-    completed = _run(out, "--epochs", "1")
-    assert completed.returncode == 0
-    assert "already holds 1 trained epochs" in completed.stdout
-
-
-def test_a_run_directory_with_other_settings_is_refused(tmp_path):
-    out = tmp_path / "run"
-    assert _run(out, "--epochs", "1").returncode == 0
-    completed = _run(out, "--epochs", "1", "--width", "8")
+    train(TrainConfig(out=str(out), **TINY_CONFIG), log=lambda line: None)
+    config_before = (out / "config.json").read_text()
+    # The objective too: the checkpoint would otherwise silently keep training with BCE.
+    completed = _run(out, "--epochs", "2", "--width", "8", "--loss", "hinge")
     assert completed.returncode == 2
     lines = completed.stderr.strip().splitlines()
-    assert len(lines) == 1 and "width is 4 there, 8 here" in lines[0] and "--out" in lines[0]
-    # The objective too: the checkpoint would otherwise silently keep training with BCE.
-    config_before = (out / "config.json").read_text()
-    objective = _run(out, "--epochs", "2", "--loss", "hinge")
-    assert objective.returncode == 2
-    assert "loss is 'bce' there, 'hinge' here" in objective.stderr
-    assert "Continue it with its settings (--loss bce)" in objective.stderr
+    assert len(lines) == 1
+    assert "width is 4 there, 8 here; loss is 'bce' there, 'hinge' here" in lines[0]
+    assert "Continue it with its settings (--width 4, --loss bce)" in lines[0]
+    assert "--out" in lines[0]
     assert (out / "config.json").read_text() == config_before
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
 
@@ -155,34 +124,34 @@ def test_bad_flags_get_one_line_errors(tmp_path, flags, message):
 
 def test_a_time_budget_ends_the_run_and_counts_over_resumes(tmp_path):
     out = tmp_path / "run"
-    completed = _run(out, "--epochs", "50", "--time-budget", "0.0001")
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "Stopped after" in completed.stdout and "time budget 0.0001" in completed.stdout
+    lines = []
+    settings = {**TINY_CONFIG, "epochs": 50, "time_budget": 0.0001}
+    train(TrainConfig(out=str(out), **settings), log=lines.append)
+    assert lines[-1].startswith("Stopped after") and "time budget 0.0001" in lines[-1]
     # The budget ran out in the first step; that partial epoch is checkpointed.
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
     with open(out / "logs" / "training.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["train_steps"] for row in rows] == ["1"]
 
-    again = _run(out, "--epochs", "50", "--time-budget", "0.0001")
-    assert again.returncode == 0
-    assert "has already trained for" in again.stdout and "raise --time-budget" in again.stdout
+    lines = []
+    assert train(TrainConfig(out=str(out), **settings), log=lines.append) is None
+    assert "has already trained for" in lines[-1] and "raise --time-budget" in lines[-1]
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
 
 
 def test_a_run_written_before_the_learning_rate_flags_still_resumes(tmp_path):
     out = tmp_path / "run"
-    assert _run(out, "--epochs", "1").returncode == 0
+    train(TrainConfig(out=str(out), **TINY_CONFIG), log=lambda line: None)
     config_path = out / "config.json"
     config = json.loads(config_path.read_text())
     for key in ("g_lr", "d_lr"):
         del config[key]
     config_path.write_text(json.dumps(config))
-    completed = _run(out, "--epochs", "2")
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    train(TrainConfig(out=str(out), **{**TINY_CONFIG, "epochs": 2}), log=lambda line: None)
     assert "epoch_0002.keras" in os.listdir(out / "checkpoints")
-    changed = _run(out, "--epochs", "3", "--d-lr", "4e-4")
-    assert changed.returncode == 2 and "d_lr is 0.0002 there, 0.0004 here" in changed.stderr
+    with pytest.raises(ConfigError, match="d_lr is 0.0002 there, 0.0004 here"):
+        train(TrainConfig(out=str(out), **{**TINY_CONFIG, "epochs": 3, "d_lr": 4e-4}))
 
 
 def test_a_failed_start_writes_nothing_and_the_corrected_command_runs(tmp_path):
@@ -194,5 +163,6 @@ def test_a_failed_start_writes_nothing_and_the_corrected_command_runs(tmp_path):
     # --verbose shows what TensorFlow prints while it loads.
     assert "absl::InitializeLog" in failed.stderr
     assert not out.exists()
-    corrected = _run(out, "--epochs", "1")
-    assert corrected.returncode == 0, corrected.stderr[-3000:]
+    # The corrected command (its recipe, in this process) then starts the run.
+    train(TrainConfig(out=str(out), **TINY_CONFIG), log=lambda line: None)
+    assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]

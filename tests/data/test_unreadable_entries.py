@@ -113,7 +113,7 @@ def test_train_skips_a_broken_link_and_trains_on_the_rest(tmp_path, video_writer
         sys.executable, "-m", "keras_vidgan_cli.main", "train", "--data", str(root),
         "--out", str(tmp_path / "run"), "--frames", "8", "--size", "32", "--width", "4",
         "--latent-dim", "8", "--batch-size", "2", "--steps-per-epoch", "1", "--epochs", "1",
-        "--num-samples", "2", "--verbose", "2",
+        "--num-samples", "2", "--progress", "epoch",
     ]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300,
                                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})

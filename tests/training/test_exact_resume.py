@@ -7,6 +7,7 @@ saved last. Checked for the built-in dataset, a video folder and TFRecord
 shards, in process, and with SIGKILL at a random step through the command line.
 """
 
+import json
 import os
 import random
 import signal
@@ -17,22 +18,12 @@ import time
 import keras
 import numpy as np
 import pytest
+from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.training import TrainConfig, train
 from keras_vidgan.training.run_directory import list_resume_points, load_gan
 
-TINY = dict(
-    frames=8,
-    size=32,
-    width=4,
-    latent_dim=8,
-    batch_size=2,
-    steps_per_epoch=5,
-    num_samples=1,
-    epochs=2,
-    verbose=0,
-    checkpoint_every=2,
-)
+TINY = {**TINY_RUN, "steps_per_epoch": 5, "num_samples": 1, "epochs": 2, "checkpoint_every": 2}
 
 
 class StopAtStep(keras.callbacks.Callback):
@@ -150,3 +141,57 @@ def test_a_run_killed_at_a_random_step_resumes_exactly_and_loses_at_most_checkpo
     assert _weights_equal(load_gan(str(out)), load_gan(str(tmp_path / "whole"))), (
         f"killed {delay:.2f} s after the first checkpoint, resumed from {newest}"
     )
+
+
+MIRRORED_SCRIPT = """
+import json, sys
+import tensorflow as tf
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+
+import keras
+import numpy as np
+
+from keras_vidgan.training import TrainConfig, train
+
+settings = json.loads(sys.argv[1])
+
+
+class StopAtStep(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.optimizer.iterations.numpy()) == 7:
+            raise KeyboardInterrupt
+
+
+lines = []
+whole = train(TrainConfig(out=sys.argv[2] + "/whole", **settings), log=lines.append)
+try:
+    train(TrainConfig(out=sys.argv[2] + "/interrupted", **settings), callbacks=[StopAtStep()],
+          log=lines.append)
+except KeyboardInterrupt:
+    pass
+resumed = train(TrainConfig(out=sys.argv[2] + "/interrupted", **settings), log=lines.append)
+print(json.dumps({
+    "lines": lines,
+    "equal": all(np.array_equal(a, b) for a, b in zip(whole.get_weights(),
+                                                       resumed.get_weights())),
+    "steps": int(resumed.optimizer.iterations.numpy()),
+}))
+"""
+
+
+def test_a_mirrored_run_on_two_replicas_resumes_exactly(tmp_path):
+    settings = {**TINY, "strategy": "mirrored", "model": "mocogan"}
+    environment = {**os.environ,
+                   "PYTHONPATH": os.pathsep.join([os.path.dirname(__file__) + "/../..",
+                                                  os.environ.get("PYTHONPATH", "")])}
+    completed = subprocess.run(
+        [sys.executable, "-c", MIRRORED_SCRIPT, json.dumps(settings), str(tmp_path)],
+        capture_output=True, text=True, timeout=600, env=environment,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert any(line.endswith("mirrored strategy on 2 replicas") for line in result["lines"])
+    assert any("resuming after step 1 of epoch 2" in line for line in result["lines"])
+    assert result["steps"] == 10 and result["equal"]

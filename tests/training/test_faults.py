@@ -1,25 +1,18 @@
 """Faults injected into training runs: divergence, damaged checkpoints, SIGTERM."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 
 import pytest
+from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.training import ConfigError, TrainConfig, TrainingDiverged, train
 
-TINY = dict(
-    frames=8,
-    size=32,
-    width=4,
-    latent_dim=8,
-    batch_size=2,
-    steps_per_epoch=2,
-    num_samples=2,
-    verbose=0,
-)
+TINY = TINY_RUN
 # Learning rates no network survives: a loss is infinite after the first step.
 DIVERGING = dict(g_lr=1e6, d_lr=1e6, loss="lsgan")
 
@@ -123,8 +116,11 @@ def test_sigterm_stops_like_ctrl_c_and_the_run_resumes(tmp_path):
     while not first.exists() and process.poll() is None and time.time() < deadline:
         time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=120)
+    stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 143
+    # After its first steps the run said how long a step and an epoch take.
+    assert re.search(r"^  timing  \d+\.\d\d s per step, about \d+(\.\d)? (s|min) per epoch$",
+                     stdout, re.MULTILINE), stdout
     assert stderr.strip().splitlines()[-1] == (
         "keras-vidgan train: stopped by SIGTERM; run the same command again to resume from "
         "the last checkpoint."

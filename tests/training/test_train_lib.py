@@ -7,21 +7,12 @@ import os
 import shutil
 
 import pytest
+from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
 
-TINY = dict(
-    frames=8,
-    size=32,
-    width=4,
-    latent_dim=8,
-    batch_size=2,
-    steps_per_epoch=2,
-    num_samples=2,
-    epochs=1,
-    verbose=0,
-)
+TINY = {**TINY_RUN, "epochs": 1}
 
 
 @pytest.fixture(scope="module")

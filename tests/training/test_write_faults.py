@@ -13,21 +13,13 @@ import subprocess
 import sys
 
 import pytest
+from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.models.gan import GAN
 from keras_vidgan.training import ConfigError, TrainConfig, TrainingFailed, load_gan, train
 from keras_vidgan.training.training_log import read_training_csv
 
-TINY = dict(
-    frames=8,
-    size=32,
-    width=4,
-    latent_dim=8,
-    batch_size=2,
-    steps_per_epoch=2,
-    num_samples=2,
-    verbose=0,
-)
+TINY = TINY_RUN
 TINY_FLAGS = ["--frames", "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2",
               "--steps-per-epoch", "2", "--num-samples", "2", "--progress", "off"]
 NO_SPACE = os.strerror(errno.ENOSPC)

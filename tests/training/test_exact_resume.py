@@ -78,7 +78,6 @@ def _weights_equal(first, second):
     "source,stop_at,resumes_from",
     [
         ("moving_mnist", 7, "epoch_0002_step_000001.keras"),  # one step into epoch 2
-        ("moving_mnist", 4, "epoch_0001_step_000004.keras"),  # inside the first epoch
         ("video_folder", 9, "epoch_0002_step_000003.keras"),
         ("tfrecord_shards", 3, "epoch_0001_step_000002.keras"),
     ],

@@ -78,7 +78,6 @@ SCRIPT = textwrap.dedent(
     builds = {
         "plain": plain,
         "extended": extended,
-        "vgan": design("vgan", 8),
         "tgan": design("tgan", 8),
         "mocogan": design("mocogan", 8, **penalties),
         "dvdgan": design("dvdgan", 16, **penalties),
@@ -148,7 +147,8 @@ def test_mirrored_step_equals_single_device_step(tmp_path):
     assert completed.returncode == 0 and lines, completed.stderr[-3000:]
     result = json.loads(lines[0][len("RESULT") :])
     assert result["replicas"] == 2
-    for name in ("plain", "extended", "vgan", "tgan", "mocogan", "dvdgan"):
+    # "plain" is the VGAN design (VGANGenerator against a VideoDiscriminator).
+    for name in ("plain", "extended", "tgan", "mocogan", "dvdgan"):
         run = result[name]
         # The step really trained...
         assert run["max_weight_change"] > 1e-3, name

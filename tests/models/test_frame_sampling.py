@@ -14,6 +14,8 @@ from keras_vidgan.models import GAN
 from keras_vidgan.models.model_blocks import FrameSampler
 from keras_vidgan.models.model_zoo import build_design
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 
 def _frame_numbers(count=64, frames=8):
     """Clips whose every pixel holds its frame number, so picked frames can be read back."""

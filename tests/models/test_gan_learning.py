@@ -1,7 +1,10 @@
 """Training must learn, not just run: generated clips move toward the real ones."""
 
 import numpy as np
+import pytest
 from helpers.gan_fixtures import batches, moving_square_clips, tiny_gan
+
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
 
 
 def _mean_intensity(clips):

@@ -17,6 +17,10 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 SCRIPT = textwrap.dedent(
     """
     import json

@@ -23,6 +23,8 @@ from helpers.tiny_runs import TINY_RUN
 from keras_vidgan.training import TrainConfig, train
 from keras_vidgan.training.run_directory import list_resume_points, load_gan
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 TINY = {**TINY_RUN, "steps_per_epoch": 5, "num_samples": 1, "epochs": 2, "checkpoint_every": 2}
 
 

@@ -12,6 +12,8 @@ from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.training import ConfigError, TrainConfig, TrainingDiverged, train
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 TINY = TINY_RUN
 # Learning rates no network survives: a loss is infinite after the first step.
 DIVERGING = dict(g_lr=1e6, d_lr=1e6, loss="lsgan")

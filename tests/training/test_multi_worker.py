@@ -20,6 +20,8 @@ import tensorflow as tf
 from helpers.gan_fixtures import moving_square_clips, tiny_gan
 from helpers.worker_processes import kill_all, start_workers, wait_all
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 WORKER_SCRIPT = textwrap.dedent(
     """
     import json, os, sys, time

@@ -11,6 +11,8 @@ from helpers.worker_processes import kill_all, start_workers, wait_all
 from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
 from keras_vidgan_cli.main import main
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 TINY = ["--frames", "8", "--size", "32", "--width", "4", "--latent-dim", "8",
         "--batch-size", "4", "--steps-per-epoch", "2", "--num-samples", "2"]
 

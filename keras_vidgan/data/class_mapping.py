@@ -4,6 +4,7 @@ import json
 import os
 
 from keras_vidgan.data.data_error import DataError
+from keras_vidgan.utils.atomic_write import write_json_atomically
 
 CLASS_MAPPING_FILE = "classes.json"
 
@@ -38,10 +39,7 @@ def save_class_mapping(path, class_names):
         path = os.path.join(path, CLASS_MAPPING_FILE)
     names = [str(name) for name in class_names]
     content = {"classes": names, "class_to_index": {name: i for i, name in enumerate(names)}}
-    temporary = path + ".tmp"
-    with open(temporary, "w") as handle:
-        json.dump(content, handle, indent=2)
-    os.replace(temporary, path)
+    write_json_atomically(path, content)
     return path
 
 

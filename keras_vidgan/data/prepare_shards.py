@@ -29,6 +29,7 @@ from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps
 from keras_vidgan.data.source_listing import is_glob, list_frame_folders, list_videos
 from keras_vidgan.data.video_reader import iter_video_frames, probe_video
 from keras_vidgan.data.video_record import IMAGE_FORMATS, video_record_bytes
+from keras_vidgan.utils.atomic_write import write_json_atomically
 from keras_vidgan.utils.output_folder import unwritable_reason
 from keras_vidgan.utils.write_failed import WriteFailed, write_error_reason
 
@@ -40,16 +41,6 @@ CHUNK = 32  # frames resized and encoded together
 
 def shard_name(index, count):
     return f"shard-{index:05d}-of-{count:05d}.tfrecord"
-
-
-def _write_json(path, content):
-    temporary = path + ".tmp"
-    try:
-        with open(temporary, "w") as handle:
-            json.dump(content, handle, indent=1)
-        os.replace(temporary, path)
-    finally:
-        _remove_if_present(temporary)
 
 
 def _remove_if_present(path):
@@ -316,7 +307,7 @@ def prepare_shards(
             bar.add(len(items))  # finished by an earlier run
     manifest = _manifest(out, options, classes, shards, unreadable)
     try:
-        _write_json(os.path.join(out, MANIFEST_FILE), manifest)
+        write_json_atomically(os.path.join(out, MANIFEST_FILE), manifest, indent=1)
         if classes:
             save_class_mapping(out, classes)
     except OSError as error:
@@ -381,7 +372,9 @@ def _write_shard(source, items, options, report, final, advance=None):
             # Buffered records reach the disk here, so a full disk may only show now.
             writer.close()
             # The sidecar first, the shard last: a shard under its final name is complete.
-            _write_json(sidecar, {"options": options, "videos": entries, "skipped": skipped})
+            write_json_atomically(
+                sidecar, {"options": options, "videos": entries, "skipped": skipped}, indent=1
+            )
             os.replace(temporary, final)
     finally:
         if writer is not None:

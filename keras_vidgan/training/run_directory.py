@@ -121,19 +121,6 @@ def resolve_model_path(path):
     return path
 
 
-def write_text_atomically(path, text):
-    """Writes `path` under a temporary name and renames it: readers see the old or the new file."""
-    partial = f"{path}.partial"
-    try:
-        with open(partial, "w") as handle:
-            handle.write(text)
-        os.replace(partial, path)
-    except BaseException:
-        if os.path.exists(partial):
-            os.remove(partial)
-        raise
-
-
 def load_gan(path, compile=True):
     """Loads a `keras_vidgan.GAN` from a run directory (newest checkpoint) or a `.keras` file.
 

@@ -36,7 +36,6 @@ from keras_vidgan.training.run_directory import (
     latest_checkpoint,
     list_resume_points,
     load_gan,
-    write_text_atomically,
 )
 from keras_vidgan.training.safe_checkpoint import SafeCheckpoint
 from keras_vidgan.training.sample_writer import SampleWriter
@@ -44,6 +43,7 @@ from keras_vidgan.training.time_budget import TimeBudget, spent_minutes_from_csv
 from keras_vidgan.training.train_config import LOSSES, TrainConfig
 from keras_vidgan.training.training_failed import TrainingFailed
 from keras_vidgan.training.training_log import TrainingLog, recover_training_csv
+from keras_vidgan.utils.atomic_write import write_text_atomically
 from keras_vidgan.utils.output_folder import unwritable_reason
 
 # Errors that only a write raises: a full disk or quota, a read-only filesystem.

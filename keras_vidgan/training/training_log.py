@@ -6,7 +6,7 @@ import warnings
 import keras
 import numpy as np
 
-from keras_vidgan.training.run_directory import write_text_atomically
+from keras_vidgan.utils.atomic_write import write_text_atomically
 
 # What a CSV log may hold in place of a number: CSVLogger's "NA", or nothing.
 MISSING_VALUES = ("", "NA")

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from keras_vidgan.training import TrainConfig
 from keras_vidgan_cli.main import parse_arguments
 from keras_vidgan_cli.train_command import config_values
@@ -22,10 +24,9 @@ def test_flags_reach_the_config():
 
 
 def test_help_shows_every_default(capsys):
-    try:
+    with pytest.raises(SystemExit) as exit_status:
         parse_arguments(["train", "--help"])
-    except SystemExit:
-        pass
+    assert exit_status.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),

@@ -2,7 +2,6 @@
 
 import errno
 import importlib
-import json
 import os
 import subprocess
 import sys
@@ -96,16 +95,29 @@ def test_a_full_disk_keeps_the_finished_shards_and_a_rerun_resumes(videos, tmp_p
 
 
 def test_a_failed_manifest_write_keeps_every_shard(videos, tmp_path, monkeypatch):
+    from keras_vidgan.utils import atomic_write
+
     out = tmp_path / "shards"
-    real_dump = json.dump
 
-    def dump(content, handle, **kwargs):
-        if "format_version" in content:  # the manifest
-            handle.write('{"format_version": 1, "opt')  # what fitted on the disk
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        real_dump(content, handle, **kwargs)
+    class FullDisk:
+        """A file that takes half of the manifest, then reports a full disk."""
 
-    monkeypatch.setattr(json, "dump", dump)
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exception):
+            self.handle.close()
+
+        def write(self, text):
+            if '"format_version"' in text:  # the manifest
+                self.handle.write(text[: len(text) // 2])  # what fitted on the disk
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            return self.handle.write(text)
+
+    monkeypatch.setattr(atomic_write, "open", lambda *args: FullDisk(open(*args)), raising=False)
     with pytest.raises(WriteFailed, match=r"manifest.json failed \(No space left on device\); "
                                           r"all 3 shards in .* are complete"):
         data.prepare_shards(videos, out, **OPTIONS)

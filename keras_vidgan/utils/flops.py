@@ -36,6 +36,9 @@ _CONTROL_FLOW = ("If", "StatelessIf", "While", "StatelessWhile", "Case", "Statel
 def graph_flops(graph):
     """FLOPs of the matrix products and convolutions in a traced `tf.Graph`.
 
+    Only operations that the function's outputs or its side effects (variable
+    updates) depend on are counted, as only those run: a gradient tape also
+    traces, for example, the gradient of the input images, which nothing uses.
     Nested function calls (`PartitionedCall`) and both branches of a
     conditional are counted; a loop body once. Shapes must be fully known
     (trace with a fixed batch size).
@@ -59,7 +62,7 @@ def graph_flops(graph):
     ```
     """
     total = 0
-    for operation in graph.get_operations():
+    for operation in _operations_that_run(graph):
         total += _operation_flops(operation)
         for function in _called_graphs(operation):
             total += graph_flops(function)
@@ -123,6 +126,23 @@ def function_flops(function, *args):
     import tensorflow as tf
 
     return graph_flops(tf.function(function).get_concrete_function(*args).graph)
+
+
+def _operations_that_run(graph):
+    """The ops the graph's outputs and control outputs depend on; all ops of a plain graph."""
+    outputs = getattr(graph, "outputs", None)
+    if not outputs and not getattr(graph, "control_outputs", None):
+        return graph.get_operations()
+    pending = [tensor.op for tensor in outputs] + list(graph.control_outputs)
+    seen = set()
+    while pending:
+        operation = pending.pop()
+        if operation in seen:
+            continue
+        seen.add(operation)
+        pending.extend(tensor.op for tensor in operation.inputs)
+        pending.extend(operation.control_inputs)
+    return [operation for operation in graph.get_operations() if operation in seen]
 
 
 def _operation_flops(operation):

@@ -8,7 +8,6 @@ from keras_vidgan.models.model_blocks import stage_widths
 from keras_vidgan.models.nearest_upsampling_kernel import NearestUpsamplingKernel
 from keras_vidgan.models.video_model import VideoModel
 
-
 UPSAMPLING = ("icnr", "transpose", "resize")
 
 
@@ -185,9 +184,9 @@ def up_convolution(x, filters, strides, upsampling, name, activation=None):
     if upsampling == "resize":
         resize = layers.UpSampling3D(strides) if rank == 3 else layers.UpSampling2D(strides)
         conv = layers.Conv3D if rank == 3 else layers.Conv2D
-        return conv(filters, 3, padding="same", activation=activation, use_bias=has_bias, name=name)(
-            resize(x)
-        )
+        return conv(
+            filters, 3, padding="same", activation=activation, use_bias=has_bias, name=name
+        )(resize(x))
     transpose = layers.Conv3DTranspose if rank == 3 else layers.Conv2DTranspose
     initializer = NearestUpsamplingKernel(strides) if upsampling == "icnr" else "glorot_uniform"
     return transpose(

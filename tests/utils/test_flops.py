@@ -24,7 +24,11 @@ def _model(inputs, layer_stack):
         ((8, 8, 3), keras.layers.Conv2D(4, 3, strides=2, padding="same"), 2 * 16 * 9 * 3 * 4),
         ((4, 8, 8, 2), keras.layers.Conv3D(6, 3, padding="valid"), 2 * (2 * 6 * 6) * 27 * 2 * 6),
         # Transposed: 2 x input positions x kernel volume x channels in x out.
-        ((4, 4, 3), keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same"), 2 * 16 * 16 * 15),
+        (
+            (4, 4, 3),
+            keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same"),
+            2 * 16 * 16 * 15,
+        ),
         (
             (2, 4, 4, 3),
             keras.layers.Conv3DTranspose(5, (3, 4, 4), strides=(1, 2, 2), padding="same"),
@@ -117,8 +121,15 @@ def _paper_vgan_flops():
 
 def _paper_discriminator_flops():
     """The paper's discriminator: 4x4x4 convolutions of stride 2, 3-64-128-256-512, then 1."""
-    grids = [(16 * 32 * 32, 3, 64), (8 * 16 * 16, 64, 128), (4 * 8 * 8, 128, 256), (2 * 4 * 4, 256, 512)]
-    return sum(2 * positions * 64 * cin * cout for positions, cin, cout in grids) + 2 * 2 * 4 * 4 * 512
+    grids = [
+        (16 * 32 * 32, 3, 64),
+        (8 * 16 * 16, 64, 128),
+        (4 * 8 * 8, 128, 256),
+        (2 * 4 * 4, 256, 512),
+    ]
+    return (
+        sum(2 * positions * 64 * cin * cout for positions, cin, cout in grids) + 2 * 2 * 4 * 4 * 512
+    )
 
 
 def test_vgan_costs_what_the_paper_costs():

@@ -20,7 +20,7 @@ DEFAULTS = {
     "channels": 1,
     "latent_dim": 100,
     "width": 16,
-    "upsampling": "resize",
+    "upsampling": "icnr",
     "model": "vgan",
     "loss": "bce",
     "r1": 0.0,
@@ -69,7 +69,7 @@ def add_arguments(parser):
                        help="size of the generator's noise (default: %(default)s)")
     shape.add_argument("--width", type=positive_int,
                        help="base width of both networks (default: %(default)s)")
-    shape.add_argument("--upsampling", choices=["transpose", "resize"],
+    shape.add_argument("--upsampling", choices=["icnr", "transpose", "resize"],
                        help="VGAN's generator upsampling (default: %(default)s)")
     objective = parser.add_argument_group("design and objective")
     objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan"],

@@ -19,7 +19,7 @@ def build_design(
     width=32,
     latent_dim=100,
     num_classes=None,
-    upsampling="resize",
+    upsampling="icnr",
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -39,7 +39,7 @@ def build_design(
         latent_dim: noise size (all designs but MoCoGAN).
         num_classes: int for class-conditional models (projection
             discriminators), or None.
-        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.

@@ -46,7 +46,8 @@ class TrainConfig:
         frames, size, channels: the clip shape.
         latent_dim: noise size of the generator.
         width: base width of both networks.
-        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`
+            (`VGANGenerator`).
         model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`.
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
@@ -92,7 +93,7 @@ class TrainConfig:
     channels: int = 1
     latent_dim: int = 100
     width: int = 16
-    upsampling: str = "resize"
+    upsampling: str = "icnr"
     model: str = "vgan"
     loss: str = "bce"
     r1: float = 0.0
@@ -138,7 +139,7 @@ class TrainConfig:
         _choice("dataset", self.dataset, DATASETS)
         _choice("model", self.model, DESIGNS)
         _choice("loss", self.loss, tuple(LOSSES))
-        _choice("upsampling", self.upsampling, ("resize", "transpose"))
+        _choice("upsampling", self.upsampling, ("icnr", "transpose", "resize"))
         _choice("strategy", self.strategy, STRATEGIES)
         _choice("frames", self.frames, (8, 16, 32))
         _choice("size", self.size, (32, 64, 128))

@@ -54,7 +54,9 @@ class VGANGenerator(VideoModel):
     (3.3x) with `"resize"`. (Until this structure the generator added a
     full-resolution stage and 3x3x3 output convolutions: 33.9 GFLOP per clip
     with transposed convolutions.) `keras_vidgan.utils.flops.forward_flops`
-    counts it for any configuration.
+    counts it for any configuration. Generators saved with that earlier
+    structure do not load into this one (their weights have other shapes):
+    train them anew.
 
     Args:
         latent_dim: int. Size of the latent vector.

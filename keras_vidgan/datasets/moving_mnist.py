@@ -134,7 +134,7 @@ def moving_mnist(
 
     captioned = keras_vidgan.datasets.moving_mnist(num_clips=4, digits=1, captions=True)
     clip, caption = next(iter(captioned))
-    print(caption.numpy().decode())  # for example "the digit 7 moves up and down"
+    print(caption.numpy().decode())  # 8 is moving left and right
     ```
     """
     _check_common(num_clips, frames, size)

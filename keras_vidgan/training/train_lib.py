@@ -396,6 +396,7 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
+        sampled_frames=config.sampled_frames,
     )
     gan = GAN(generator, discriminator, seed=config.seed, ema_decay=config.ema)
     objective, penalty = LOSSES[config.loss]

@@ -19,6 +19,8 @@ from keras_vidgan.models import (
 )
 from keras_vidgan.models.model_zoo import build_design
 
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
 CLIP = dict(frames=8, size=32, channels=1)
 GENERATOR = dict(**CLIP, width=4, content_dim=6, motion_dim=3)
 # 6 of content, then 5 motion codes of 3: two before time 0, then at times 0, 4 and 8.
@@ -217,10 +219,9 @@ def _design(seed=11, **compile_kwargs):
     return gan
 
 
+# WGAN-GP with R1 and two discriminator steps: the saved GAN above, and the mirrored test.
 @pytest.mark.parametrize(
-    "compile_kwargs",
-    [{}, {"loss": "lsgan"}, {"loss": "wgan", "gradient_penalty": 10.0, "r1": 1.0, "d_steps": 2}],
-    ids=["bce", "lsgan", "wgan_gp_r1"],
+    "compile_kwargs", [{}, {"loss": "hinge", "r1": 1.0}], ids=["bce", "hinge_r1"]
 )
 def test_each_objective_trains_on_sampled_frames(compile_kwargs):
     gan = _design(**compile_kwargs)
@@ -233,7 +234,7 @@ def test_each_objective_trains_on_sampled_frames(compile_kwargs):
 
 
 def test_frame_times_come_from_the_seed_and_step_and_training_resumes_exactly(tmp_path):
-    gan = _design()
+    gan = _design(loss="lsgan")
     times = []
     for step in range(2):
         gan.optimizer.iterations.assign(step)
@@ -247,16 +248,13 @@ def test_frame_times_come_from_the_seed_and_step_and_training_resumes_exactly(tm
 
     clips = moving_square_clips(8, seed=2)
     first_batch, second_batch = batches(clips[:4], 4), batches(clips[4:], 4)
-    uninterrupted, again = gan, _design()
-    again.set_weights(uninterrupted.get_weights())
     path = str(tmp_path / "gan.keras")
-    for step, data in enumerate((first_batch, second_batch)):
-        uninterrupted.fit(data, epochs=1, verbose=0, shuffle=False)
-        again.fit(data, epochs=1, verbose=0, shuffle=False)
-        if step == 0:
-            uninterrupted.save(path)
+    gan.fit(first_batch, epochs=1, verbose=0, shuffle=False)
+    gan.save(path)
+    gan.fit(second_batch, epochs=1, verbose=0, shuffle=False)
     resumed = keras.saving.load_model(path)
     resumed.fit(second_batch, epochs=1, verbose=0, shuffle=False)
-    for run in (again, resumed):
-        for expected, actual in zip(uninterrupted.get_weights(), run.get_weights()):
-            np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6)
+    assert int(resumed.optimizer.iterations) == 2
+    # Other times would move the discriminator's weights by about a whole step.
+    for expected, actual in zip(gan.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6)

@@ -61,7 +61,7 @@ class StyleGANVDiscriminator(VideoModel):
     times = discriminator.sample_times(tf.constant([1, 2], tf.int64), count=2)
     print(times.shape)  # (2, 3)
     frames = np.zeros((2, 3, 32, 32, 1), "float32")
-    print(discriminator([frames, tf.cast(times, "float32")]).shape)  # (2, 1)
+    print(discriminator([frames, times.numpy().astype("float32")]).shape)  # (2, 1)
     ```
     """
 

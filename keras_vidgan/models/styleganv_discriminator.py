@@ -150,7 +150,7 @@ class StyleGANVDiscriminator(VideoModel):
 def _gap_features(gaps, frames):
     """`[B, G]` gaps in frames -> sines, cosines and the gap over the clip length, flattened."""
     periods = np.geomspace(2.0, 2.0 * frames, GAP_FREQUENCIES).astype("float32")
-    angles = ops.expand_dims(gaps, -1) * ops.convert_to_tensor(2 * np.pi / periods)
+    angles = ops.expand_dims(gaps, -1) * (2 * np.pi / periods).astype("float32")
     features = layers.Concatenate()(
         [ops.sin(angles), ops.cos(angles), ops.expand_dims(gaps / frames, -1)]
     )

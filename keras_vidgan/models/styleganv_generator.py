@@ -123,8 +123,10 @@ class StyleGANVGenerator(VideoModel):
         renderer = _renderer(
             frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes
         )
-        # Every frame of the clip: times 0, 1, ..., frames - 1.
-        times = ops.zeros_like(noise[:, :1]) + ops.arange(frames, dtype="float32")
+        # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
+        # arrays: they then become constants of the traced graph, not captured eager
+        # tensors, which tf2onnx would turn into extra inputs of an ONNX export.
+        times = ops.zeros_like(noise[:, :1]) + np.arange(frames, dtype="float32")
         content = noise[:, :content_dim]
         motion = layers.Reshape((-1, motion_dim))(noise[:, content_dim:])
         renderer_inputs = [content, motion, times] + ([labels] if labels is not None else [])
@@ -248,7 +250,7 @@ def _time_embedding(motion_noise, times, frames, motion_dim, spacing):
     )  # [B, K, M]
     code_at_t = ops.einsum("bkm,bmd->bkd", hats, codes)
     periods = np.geomspace(2.0, 2.0 * frames, TIME_FREQUENCIES)
-    omega = ops.convert_to_tensor((2 * np.pi / periods).astype("float32"))
+    omega = (2 * np.pi / periods).astype("float32")
     amplitude = layers.Dense(TIME_FREQUENCIES, name="time_amplitude")(code_at_t)
     scale = 1.0 + ops.tanh(layers.Dense(TIME_FREQUENCIES, name="time_scale")(code_at_t))
     phase = layers.Dense(TIME_FREQUENCIES, name="time_phase")(code_at_t)

@@ -258,3 +258,12 @@ def test_frame_times_come_from_the_seed_and_step_and_training_resumes_exactly(tm
     # Other times would move the discriminator's weights by about a whole step.
     for expected, actual in zip(gan.get_weights(), resumed.get_weights()):
         np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6)
+
+
+def test_the_traced_generator_captures_only_its_weights(saved):
+    # tf2onnx turns any other captured tensor into an extra input of an ONNX export.
+    generator = saved.models["generator_conditional_spacing_2"]
+    concrete = tf.function(lambda noise, labels: generator([noise, labels])).get_concrete_function(
+        tf.TensorSpec([None, generator.latent_dim]), tf.TensorSpec([None], tf.int32)
+    )
+    assert {tensor.dtype for tensor in concrete.captured_inputs} == {tf.resource}

@@ -26,15 +26,35 @@ def moving_mnist_clip(index, frames=16, size=64, digits=2, split="train", seed=0
 
     The clip depends only on `(seed, split, index)`.
     """
-    digit_size = max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE))
-    images, labels = _scaled_digits(split, digit_size)
+    images, labels = _scaled_digits(split, digit_size_for(size))
     split_code = {"train": 0, "test": 1, "all": 2}[split]
     rng = np.random.default_rng([seed, split_code, int(index)])
-    travel = size - digit_size
     chosen = rng.integers(0, len(images), size=digits)
+    clip = render_moving_digits(images[chosen], frames, size, rng)
+    return clip, labels[chosen].astype(np.int32)
+
+
+def digit_size_for(size):
+    """The side of a digit on a canvas of `size`: 28 at 64, scaled with the canvas."""
+    return max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE))
+
+
+def render_moving_digits(digits, frames, size, rng):
+    """Moves the given digit images over a canvas as `moving_mnist_clip` does.
+
+    Args:
+        digits: float32 `[D, d, d]` in [0, 1], already at `digit_size_for(size)`.
+        frames: int. Frames to render.
+        size: int. Height and width of the canvas.
+        rng: a `numpy.random.Generator`; each digit draws its start and direction.
+
+    Returns:
+        float32 `[frames, size, size, 1]` in [0, 1].
+    """
+    digit_size = digits.shape[-1]
+    travel = size - digit_size
     canvas = np.zeros((frames, size, size), np.float32)
-    for digit_index in chosen:
-        digit = images[digit_index]
+    for digit in digits:
         position = rng.uniform(size=2)
         theta = rng.uniform() * 2 * np.pi
         velocity = np.array([np.sin(theta), np.cos(theta)]) * STEP_LENGTH
@@ -50,18 +70,23 @@ def moving_mnist_clip(index, frames=16, size=64, digits=2, split="train", seed=0
             top, left = int(travel * position[0]), int(travel * position[1])
             window = canvas[frame, top : top + digit_size, left : left + digit_size]
             np.maximum(window, digit, out=window)
-    return canvas[..., None], labels[chosen].astype(np.int32)
+    return canvas[..., None]
 
 
 @functools.lru_cache(maxsize=8)
 def _scaled_digits(split, digit_size):
     """Digits as float32 in [0, 1], resized (with antialiasing) to `digit_size`."""
     images, labels = mnist_digits(split)
+    return scale_digits(images, digit_size), labels
+
+
+def scale_digits(images, digit_size):
+    """uint8 `[N, 28, 28]` digits as float32 in [0, 1], resized with antialiasing."""
     images = images.astype(np.float32) / 255.0
     if digit_size != DIGIT_SIZE:
         resized = tf.image.resize(images[..., None], (digit_size, digit_size), antialias=True)
         images = np.clip(resized.numpy()[..., 0], 0.0, 1.0)
-    return images, labels
+    return images
 
 
 def moving_mnist(
@@ -109,7 +134,7 @@ def moving_mnist(
     if not isinstance(digits, int) or digits < 1:
         raise ValueError(f"`digits` must be a positive integer, got {digits!r}.")
     # Fail now, not inside tf.data, on a bad split or a missing package; warm the cache.
-    _scaled_digits(split, max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE)))
+    _scaled_digits(split, digit_size_for(size))
 
     def make(index):
         clip, labels = moving_mnist_clip(index, frames, size, digits, split, seed)

@@ -24,7 +24,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from keras_vidgan.datasets.moving_mnist import moving_mnist_clip  # noqa: E402
-from keras_vidgan.metrics import DigitLegibility, load_digit_classifier  # noqa: E402
+from keras_vidgan.metrics import DigitLegibility  # noqa: E402
 from keras_vidgan.metrics.digit_classifier_training import (  # noqa: E402
     _blur,
     calibration_clips,
@@ -85,9 +85,9 @@ def main():
     parser.add_argument("--model", default=None, help="a run directory or a .keras file")
     args = parser.parse_args()
     started = time.perf_counter()
-    classifier = load_digit_classifier()
-    readers = {digits: DigitLegibility(digits=digits, classifier=classifier) for digits in (1, 2)}
-    print(readers[1].evaluate(np.zeros((1, 16, 32, 32, 1), np.float32)).describe_rules())
+    readers = {digits: DigitLegibility(digits=digits) for digits in (1, 2)}
+    for digits in (1, 2):
+        print(readers[digits].evaluate(np.zeros((1, 16, 32, 32, 1), np.float32)).describe_rules())
     for digits in (1, 2):
         for size in (32, 64):
             clips, labels = test_clips(args.num, 16, size, digits)
@@ -109,7 +109,7 @@ def main():
 
         gan = load_gan(args.model, compile=False)
         digits = run_config_for(args.model).get("digits", 1) if os.path.isdir(args.model) else 1
-        legibility = DigitLegibility(digits=digits, classifier=classifier)
+        legibility = DigitLegibility(digits=digits)
         result = legibility.evaluate(gan, num_clips=args.num)
         print(f"{args.model} ({digits} digit(s)):\n{result.summary()}")
     print(f"({time.perf_counter() - started:.0f} s)")

@@ -14,7 +14,9 @@ from keras_vidgan.metrics.digit_classifier import (
 from keras_vidgan.metrics.legibility_result import LegibilityResult
 
 DEFAULT_THRESHOLD = 0.9
-DEFAULT_MIN_LEGIBLE_SHARE = 0.75
+# Two digits overlap for long stretches of a clip, where even real frames are often not
+# legible; a clip of two digits is judged on half its frames, one digit on three quarters.
+DEFAULT_MIN_LEGIBLE_SHARE = {1: 0.75, 2: 0.5}
 
 
 class DigitLegibility:
@@ -38,14 +40,16 @@ class DigitLegibility:
       frames are legible and all its legible frames have the same reading.
       Frames where two digits overlap are often not legible, even in real
       clips; they are left out of the identity judgement rather than counted
-      against it, up to that share.
+      against it, up to that share (so it is 0.5 for two digits, 0.75 for
+      one, unless given).
 
     Args:
         digits: int. Digits per clip, 1 or 2.
         classifier: a `DigitClassifier`; the shipped one when omitted.
         threshold: float in (0.5, 1). The confidence every decision needs.
         min_legible_share: float in (0, 1]. The share of a clip's frames that
-            must be legible for its identity to be judged kept.
+            must be legible for its identity to be judged kept; 0.75 for one
+            digit and 0.5 for two when omitted.
         batch_size: int. Clips per classifier call.
         seed: int. Noise seed when reading a generator (clip `i` from noise
             seeded by `(seed, i)`, as FVD does with the same seed).
@@ -70,7 +74,7 @@ class DigitLegibility:
         digits=1,
         classifier=None,
         threshold=DEFAULT_THRESHOLD,
-        min_legible_share=DEFAULT_MIN_LEGIBLE_SHARE,
+        min_legible_share=None,
         batch_size=32,
         seed=0,
         classifier_name=None,
@@ -79,6 +83,8 @@ class DigitLegibility:
             raise ValueError(
                 f"Legibility reads clips of 1 or {MAX_COUNT} digits, got digits={digits!r}."
             )
+        if min_legible_share is None:
+            min_legible_share = DEFAULT_MIN_LEGIBLE_SHARE[digits]
         if not 0.5 < threshold < 1:
             raise ValueError(f"`threshold` must be in (0.5, 1), got {threshold!r}.")
         if not 0 < min_legible_share <= 1:

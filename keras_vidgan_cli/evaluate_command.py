@@ -115,13 +115,12 @@ def run(args):
 
     features = "i3d-kinetics-400-logits-112-proxy" if args.proxy else "i3d-kinetics-400-logits"
     needed = (args.frames - 1) * args.stride + 1
-    if args.no_fvd:
-        pass
-    elif args.frames < 9:
+    # Legibility reads every frame; only I3D needs enough of them.
+    if not args.no_fvd and args.frames < 9:
         raise UserError(
             f"--frames {args.frames} is too few: I3D needs at least 9 (16 is standard)."
         )
-    elif frames < needed:
+    if not args.no_fvd and frames < needed:
         raise UserError(
             f"{args.model} makes clips of {frames} frames; --frames {args.frames} with --stride "
             f"{args.stride} needs {needed}. Lower --frames or --stride (I3D needs at least 9)."

@@ -41,6 +41,8 @@ DEFAULTS = {
     "checkpoint_every": None,
     "verbose": 1,
     "fps": 8,
+    "precision": "float32",
+    "jit_compile": False,
 }
 PROGRESS = {"bar": 1, "epoch": 2, "off": 0}
 
@@ -123,6 +125,14 @@ def add_arguments(parser):
     run.add_argument("--checkpoint-every", type=positive_int, metavar="STEPS",
                      help="also checkpoint every STEPS GAN steps inside an epoch, so that a "
                      "stopped run loses at most that many (default: at the end of each epoch)")
+    run.add_argument("--precision", choices=["float32", "mixed_bfloat16", "mixed_float16"],
+                     help="what the networks compute in; weights, losses and clips stay "
+                     "float32. mixed_float16 (GPUs) adds loss scaling; mixed_bfloat16 suits "
+                     "GPUs, TPUs and CPUs with bfloat16 units. A run keeps its precision "
+                     "(default: %(default)s)")
+    run.add_argument("--jit-compile", action="store_true",
+                     help="compile the training step with XLA, for GPUs (on CPUs compiling 3D "
+                     "convolutions takes minutes); --strategy default only")
     run.add_argument("--progress", choices=sorted(PROGRESS), default="bar",
                      help="Keras' progress output: a bar, a line per epoch, or off "
                      "(default: %(default)s)")

@@ -20,6 +20,7 @@ def build_design(
     latent_dim=100,
     num_classes=None,
     upsampling="resize",
+    dtype=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -40,6 +41,9 @@ def build_design(
         num_classes: int for class-conditional models (projection
             discriminators), or None.
         upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        dtype: dtype policy of every network, for example
+            `"mixed_bfloat16"` (None: the global policy). Their outputs stay
+            float32 clips and logits.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -54,7 +58,9 @@ def build_design(
     gan = keras_vidgan.GAN(generator, discriminator, seed=0)
     ```
     """
-    clip = dict(frames=frames, size=size, channels=channels)
+    shared = dict(frames=frames, size=size, channels=channels)
+    if dtype is not None:
+        shared["dtype"] = dtype
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
@@ -62,38 +68,38 @@ def build_design(
             upsampling=upsampling,
             num_classes=num_classes,
             name="generator",
-            **clip,
+            **shared,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "tgan":
         generator = TGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **shared)
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
                 name="image_discriminator",
-                **clip,
+                **shared,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **clip
+                width=width, num_classes=num_classes, name="video_discriminator", **shared
             ),
         }
         return generator, discriminators
     if design == "dvdgan":
         generator = DVDGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, DualDiscriminator(
-            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **clip
+            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **shared
         )
     raise ValueError(f"Unknown design {design!r}; expected one of {DESIGNS}.")

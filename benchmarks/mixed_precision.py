@@ -1,0 +1,110 @@
+"""Training speed of each `--precision`: clips per second, and the ratio to float32.
+
+Builds the GAN of `keras-vidgan train` (`keras_vidgan.training.build_gan`, so
+float16 has its loss scaling) once per precision, in one process, and times
+them in alternating rounds on an in-memory batch (input is not measured):
+on a machine shared with other work the load drifts, and alternating gives
+every precision the same drift. It prints the median over rounds.
+
+Two configurations:
+
+- `default`: the defaults of `keras-vidgan train` (VGAN, 16 frames of
+  32x32x1, width 16, batch 16);
+- `quality`: the quality table's clips (16 frames of 64x64x1) with width 32,
+  batch 16 (the 3D DCGAN of the field notes' timing).
+
+Usage:
+
+    python benchmarks/mixed_precision.py
+    python benchmarks/mixed_precision.py --configs quality --steps 3 --rounds 5
+    python benchmarks/mixed_precision.py --precisions float32,mixed_bfloat16
+
+Speed is only half the decision: a precision is worth it where it is faster
+at equal quality (FVD after equal training time, `benchmarks/model_zoo_quality.py
+-- --precision mixed_bfloat16`).
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+CONFIGS = {
+    "default": dict(frames=16, size=32, channels=1, width=16, latent_dim=100, batch_size=16),
+    "quality": dict(frames=16, size=64, channels=1, width=32, latent_dim=100, batch_size=16),
+}
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
+def build(settings, precision):
+    """The recipe's compiled GAN and an endless in-memory batch for `settings`."""
+    import keras
+    import tensorflow as tf
+
+    from keras_vidgan.training import TrainConfig
+    from keras_vidgan.training.train_lib import build_gan
+
+    config = TrainConfig(**settings, precision=precision)
+    keras.utils.set_random_seed(0)
+    gan = build_gan(config)
+    shape = (config.batch_size, *config.clip_shape)
+    clips = tf.random.stateless_uniform(shape, seed=[1, 2], minval=-1.0, maxval=1.0)
+    return gan, tf.data.Dataset.from_tensors(clips).repeat()
+
+
+def timed_steps(gan, dataset, steps):
+    started = time.perf_counter()
+    gan.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+    return time.perf_counter() - started
+
+
+def measure(name, settings, precisions, steps, rounds):
+    runs = {precision: build(settings, precision) for precision in precisions}
+    for gan, dataset in runs.values():
+        timed_steps(gan, dataset, 2)  # traces the step, and warms up oneDNN
+    seconds = {precision: [] for precision in precisions}
+    for round_index in range(rounds):
+        for precision, (gan, dataset) in runs.items():
+            seconds[precision].append(timed_steps(gan, dataset, steps) / steps)
+            print(f"  {name} round {round_index + 1} {precision}: "
+                  f"{seconds[precision][-1]:.3f} s/step", flush=True)
+    batch = settings["batch_size"]
+    medians = {precision: statistics.median(times) for precision, times in seconds.items()}
+    return {precision: (batch / median, medians["float32"] / median)
+            for precision, median in medians.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--configs", default="default,quality",
+                        help="comma-separated, from: " + ", ".join(CONFIGS))
+    parser.add_argument("--precisions", default=",".join(PRECISIONS),
+                        help="comma-separated; float32 is always measured (the baseline)")
+    parser.add_argument("--steps", type=int, default=5, help="timed steps per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating measurements")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+    import tensorflow as tf
+
+    precisions = [p for p in args.precisions.split(",") if p != "float32"]
+    unknown = [p for p in precisions if p not in PRECISIONS]
+    unknown += [c for c in args.configs.split(",") if c not in CONFIGS]
+    if unknown:
+        parser.error(f"unknown: {', '.join(unknown)}")
+    precisions = ["float32", *precisions]
+    device = "GPU" if tf.config.list_physical_devices("GPU") else "CPU only"
+    print(f"{device}, {os.cpu_count()} CPUs, {args.steps} steps x {args.rounds} rounds, "
+          "median per precision")
+    results = {}
+    for name in args.configs.split(","):
+        print(f"{name}: {CONFIGS[name]}", flush=True)
+        results[name] = measure(name, CONFIGS[name], precisions, args.steps, args.rounds)
+    print(f"\n{'configuration':<14}{'precision':<16}{'clips/s':>9}{'vs float32':>12}")
+    for name, rows in results.items():
+        for precision, (clips_per_second, ratio) in rows.items():
+            print(f"{name:<14}{precision:<16}{clips_per_second:>9.2f}{ratio:>11.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -70,8 +70,16 @@ def measure(name, settings, precisions, steps, rounds):
                   f"{seconds[precision][-1]:.3f} s/step", flush=True)
     batch = settings["batch_size"]
     medians = {precision: statistics.median(times) for precision, times in seconds.items()}
-    return {precision: (batch / median, medians["float32"] / median)
-            for precision, median in medians.items()}
+    return {precision: (batch / medians[precision], medians["float32"] / medians[precision],
+                        largest_weight(gan))
+            for precision, (gan, _) in runs.items()}
+
+
+def largest_weight(gan):
+    """The largest magnitude of any weight: a speed is worth nothing if training broke."""
+    import numpy as np
+
+    return max(float(np.max(np.abs(weight))) for weight in gan.get_weights())
 
 
 def main():
@@ -100,10 +108,12 @@ def main():
     for name in args.configs.split(","):
         print(f"{name}: {CONFIGS[name]}", flush=True)
         results[name] = measure(name, CONFIGS[name], precisions, args.steps, args.rounds)
-    print(f"\n{'configuration':<14}{'precision':<16}{'clips/s':>9}{'vs float32':>12}")
+    print(f"\n{'configuration':<14}{'precision':<16}{'clips/s':>9}{'vs float32':>12}"
+          f"{'max |weight|':>14}")
     for name, rows in results.items():
-        for precision, (clips_per_second, ratio) in rows.items():
-            print(f"{name:<14}{precision:<16}{clips_per_second:>9.2f}{ratio:>11.2f}x")
+        for precision, (clips_per_second, ratio, largest) in rows.items():
+            print(f"{name:<14}{precision:<16}{clips_per_second:>9.2f}{ratio:>11.2f}x"
+                  f"{largest:>14.3g}")
 
 
 if __name__ == "__main__":

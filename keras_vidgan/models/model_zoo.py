@@ -81,7 +81,9 @@ def build_design(
             width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **shared)
+        generator = MoCoGANGenerator(
+            width=width, num_classes=num_classes, name="generator", **shared
+        )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,

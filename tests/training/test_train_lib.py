@@ -11,6 +11,7 @@ from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
+from keras_vidgan.training.train_lib import check_resumable
 
 TINY = {**TINY_RUN, "epochs": 1}
 
@@ -73,6 +74,7 @@ def test_config_json_is_the_config(finished_run):
         {"model": "tgan"},
         {"batch_size": 4},
         {"digits": 2},
+        {"precision": "mixed_float16"},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -103,6 +105,27 @@ def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_r
     assert "ema is None there, 0.9 here" in message
     assert "checkpoint epoch_0001.keras" in message
     assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
+
+
+def test_the_checkpoint_records_its_precision(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    (out / "config.json").write_text(json.dumps({**stored, "precision": "mixed_bfloat16"}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "precision": "mixed_bfloat16"}))
+    assert "precision is 'float32' there, 'mixed_bfloat16' here" in str(refusal.value)
+    assert "checkpoint epoch_0001.keras" in str(refusal.value)
+
+
+def test_xla_is_a_session_setting_and_runs_before_it_trained_in_float32(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    older_release = TrainConfig(out=str(out), **TINY).to_dict()
+    del older_release["precision"], older_release["jit_compile"]
+    (out / "config.json").write_text(json.dumps(older_release))
+    check_resumable(str(out), TrainConfig(out=str(out), **TINY, jit_compile=True))
+    with pytest.raises(ConfigError, match="precision is 'float32' there, 'mixed_bfloat16' here"):
+        check_resumable(str(out), TrainConfig(out=str(out), **TINY, precision="mixed_bfloat16"))
 
 
 def test_session_settings_may_change_and_are_recorded(finished_run, tmp_path):
@@ -161,6 +184,10 @@ def test_the_default_run_directory_names_the_data_and_the_design():
         ({"ema": 1.5}, "ema must be a decay in (0, 1)"),
         ({"g_lr": -1.0}, "g_lr must be a positive number, got -1.0."),
         ({"seed": 1.5}, "seed must be an integer, got 1.5."),
+        ({"precision": "float16"},
+         "precision must be one of float32, mixed_bfloat16, mixed_float16; got 'float16'."),
+        ({"jit_compile": True, "strategy": "mirrored"},
+         "jit_compile works with the default strategy only, not 'mirrored'"),
     ],
 )
 def test_invalid_settings_are_named(change, message):

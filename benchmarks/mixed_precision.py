@@ -18,6 +18,12 @@ Usage:
     python benchmarks/mixed_precision.py
     python benchmarks/mixed_precision.py --configs quality --steps 3 --rounds 5
     python benchmarks/mixed_precision.py --precisions float32,mixed_bfloat16
+    python benchmarks/mixed_precision.py --check-gradients
+
+`--check-gradients` only compares the Conv3D weight gradient that TensorFlow
+computes in each precision with an exact (float64 NumPy) one, for a layer of
+the default VGAN generator: a fast precision is useless if its gradients are
+wrong (on this project's CPUs, TensorFlow 2.21's oneDNN bfloat16 kernel is).
 
 Speed is only half the decision: a precision is worth it where it is faster
 at equal quality (FVD after equal training time, `benchmarks/model_zoo_quality.py
@@ -82,6 +88,41 @@ def largest_weight(gan):
     return max(float(np.max(np.abs(weight))) for weight in gan.get_weights())
 
 
+def check_gradients(precisions):
+    """Relative error of Conv3D weight gradients per precision, against float64 NumPy."""
+    import numpy as np
+    import tensorflow as tf
+
+    # VGAN's first foreground upsampling convolution (width 16, batch 4): 3x3x3, 128 -> 64.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 2, 8, 8, 128))
+    kernel = rng.normal(size=(3, 3, 3, 128, 64)) * 0.05
+    upstream = rng.normal(size=(4, 2, 8, 8, 64))
+    padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (1, 1), (0, 0)))
+    exact = np.zeros(kernel.shape)
+    for a, b, c in np.ndindex(3, 3, 3):
+        window = padded[:, a : a + 2, b : b + 8, c : c + 8]
+        exact[a, b, c] = np.einsum("nthwi,nthwo->io", window, upstream)
+
+    # Tensors as arguments, not constants, so that the graph runs the CPU kernels.
+    @tf.function
+    def weight_gradient(x, kernel, upstream):
+        with tf.GradientTape() as tape:
+            tape.watch(kernel)
+            y = tf.nn.conv3d(x, kernel, [1, 1, 1, 1, 1], "SAME")
+            loss = tf.reduce_sum(y * upstream)
+        return tape.gradient(loss, kernel)
+
+    print("Conv3D weight gradient, relative error against float64 (rounding alone: "
+          "~1e-7 float32, ~1e-2 bfloat16 and float16)")
+    for precision in precisions:
+        dtype = "float32" if precision == "float32" else precision.removeprefix("mixed_")
+        arguments = [tf.constant(value, dtype) for value in (x, kernel, upstream)]
+        computed = tf.cast(weight_gradient(*arguments), tf.float64).numpy()
+        error = np.max(np.abs(computed - exact)) / np.max(np.abs(exact))
+        print(f"  {dtype:<10}{error:.3g}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--configs", default="default,quality",
@@ -90,6 +131,8 @@ def main():
                         help="comma-separated; float32 is always measured (the baseline)")
     parser.add_argument("--steps", type=int, default=5, help="timed steps per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternating measurements")
+    parser.add_argument("--check-gradients", action="store_true",
+                        help="only check each precision's Conv3D weight gradients")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -101,6 +144,9 @@ def main():
     if unknown:
         parser.error(f"unknown: {', '.join(unknown)}")
     precisions = ["float32", *precisions]
+    if args.check_gradients:
+        check_gradients(precisions)
+        return
     device = "GPU" if tf.config.list_physical_devices("GPU") else "CPU only"
     print(f"{device}, {os.cpu_count()} CPUs, {args.steps} steps x {args.rounds} rounds, "
           "median per precision")

@@ -126,10 +126,10 @@ def add_arguments(parser):
                      help="also checkpoint every STEPS GAN steps inside an epoch, so that a "
                      "stopped run loses at most that many (default: at the end of each epoch)")
     run.add_argument("--precision", choices=["float32", "mixed_bfloat16", "mixed_float16"],
-                     help="what the networks compute in; weights, losses and clips stay "
-                     "float32. mixed_float16 (GPUs) adds loss scaling; mixed_bfloat16 suits "
-                     "GPUs, TPUs and CPUs with bfloat16 units. A run keeps its precision "
-                     "(default: %(default)s)")
+                     help="what the networks compute in, for GPUs and TPUs; weights, losses "
+                     "and clips stay float32, mixed_float16 adds loss scaling. On CPUs keep "
+                     "float32 (TensorFlow 2.21 computes wrong bfloat16 Conv3D gradients "
+                     "there). A run keeps its precision (default: %(default)s)")
     run.add_argument("--jit-compile", action="store_true",
                      help="compile the training step with XLA, for GPUs (on CPUs compiling 3D "
                      "convolutions takes minutes); --strategy default only")

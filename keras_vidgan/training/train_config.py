@@ -75,7 +75,9 @@ class TrainConfig:
         fps: frame rate of the sample videos.
         precision: what the networks compute in: `"float32"`,
             `"mixed_bfloat16"` or `"mixed_float16"` (float16 with loss
-            scaling; for GPUs). Weights, losses and clips stay float32.
+            scaling), for GPUs and TPUs: on CPUs TensorFlow 2.21's bfloat16
+            Conv3D gradients are wrong, float16 is slow. Weights, losses and
+            clips stay float32.
         jit_compile: compile the training step with XLA (for GPUs: on CPUs
             compiling 3D convolutions takes minutes). XLA draws other random
             numbers than TensorFlow's kernels for the same `(seed, step)`

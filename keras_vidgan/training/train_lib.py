@@ -132,6 +132,9 @@ def train(config, callbacks=(), log=print):
     replicas = strategy.num_replicas_in_sync
     for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas):
         log(line)
+    warning = precision_warning(config.precision)
+    if warning:
+        log(warning)
 
     guard = DivergenceGuard()
     checkpoints = SafeCheckpoint(
@@ -417,6 +420,17 @@ def build_gan(config):
     else:
         gan.compile(**optimizers, loss=objective, gradient_penalty=penalty, **settings)
     return gan
+
+
+def precision_warning(precision):
+    """One line when `precision` is known to train wrong on this machine, else None."""
+    if precision != "mixed_bfloat16" or tf.config.list_logical_devices("GPU"):
+        return None
+    if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0":
+        return None  # TensorFlow's own kernels: correct, and slow
+    return ("warning: mixed_bfloat16 on a CPU: TensorFlow 2.21's oneDNN kernels compute wrong "
+            "bfloat16 Conv3D weight gradients on the CPUs this was checked on (`python "
+            "benchmarks/mixed_precision.py --check-gradients`); train in float32 on CPUs.")
 
 
 def make_strategy(name):

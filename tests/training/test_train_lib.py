@@ -7,11 +7,12 @@ import os
 import shutil
 
 import pytest
+import tensorflow as tf
 from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
-from keras_vidgan.training.train_lib import check_resumable
+from keras_vidgan.training.train_lib import check_resumable, precision_warning
 
 TINY = {**TINY_RUN, "epochs": 1}
 
@@ -126,6 +127,17 @@ def test_xla_is_a_session_setting_and_runs_before_it_trained_in_float32(tmp_path
     check_resumable(str(out), TrainConfig(out=str(out), **TINY, jit_compile=True))
     with pytest.raises(ConfigError, match="precision is 'float32' there, 'mixed_bfloat16' here"):
         check_resumable(str(out), TrainConfig(out=str(out), **TINY, precision="mixed_bfloat16"))
+
+
+def test_bfloat16_on_a_cpu_warns_of_its_wrong_gradients(monkeypatch):
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    assert precision_warning("float32") is None
+    if tf.config.list_logical_devices("GPU"):
+        pytest.skip("the warning is for CPUs")
+    warning = precision_warning("mixed_bfloat16")
+    assert warning.startswith("warning: mixed_bfloat16 on a CPU") and "\n" not in warning
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
+    assert precision_warning("mixed_bfloat16") is None
 
 
 def test_session_settings_may_change_and_are_recorded(finished_run, tmp_path):

@@ -46,6 +46,7 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
     )
     assert lines[3].startswith("  steps   1 epochs of 2 steps (2 GAN steps)")
+    assert lines[4] == "  compute float32"
     assert lines[-1] == (
         f"  epoch 1 wrote checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png in {out}"
     )

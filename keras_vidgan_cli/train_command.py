@@ -22,6 +22,7 @@ DEFAULTS = {
     "width": 16,
     "upsampling": "resize",
     "model": "vgan",
+    "sampled_frames": 3,
     "loss": "bce",
     "r1": 0.0,
     "ema": None,
@@ -74,8 +75,11 @@ def add_arguments(parser):
     shape.add_argument("--upsampling", choices=["transpose", "resize"],
                        help="VGAN's generator upsampling (default: %(default)s)")
     objective = parser.add_argument_group("design and objective")
-    objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan"],
+    objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan", "styleganv"],
                            help="generator design and its discriminators (default: %(default)s)")
+    objective.add_argument("--sampled-frames", type=positive_int, metavar="K",
+                           help="styleganv: frames per clip its discriminator scores and its "
+                           "generator renders in training (default: %(default)s)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")

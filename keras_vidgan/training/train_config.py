@@ -6,7 +6,7 @@ import os
 
 from keras_vidgan.training.config_error import ConfigError
 
-DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
 DATASETS = ("moving_mnist", "bouncing_balls")
 # --loss names: the GAN objective and, for wgan-gp, the gradient penalty weight (Gulrajani et al.).
 LOSSES = {
@@ -49,7 +49,10 @@ class TrainConfig:
         latent_dim: noise size of the generator.
         width: base width of both networks.
         upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
-        model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`.
+        model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`,
+            `"styleganv"`.
+        sampled_frames: frames per clip the `styleganv` discriminator scores
+            and its generator renders in training (at most `frames`).
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         ema: decay of the generator's moving average, or None for none.
@@ -106,6 +109,7 @@ class TrainConfig:
     width: int = 16
     upsampling: str = "resize"
     model: str = "vgan"
+    sampled_frames: int = 3
     loss: str = "bce"
     r1: float = 0.0
     ema: float | None = None
@@ -168,7 +172,8 @@ class TrainConfig:
                 "drop --jit-compile, or train with --strategy default."
             )
         for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
-                     "steps_per_epoch", "num_samples", "keep_checkpoints", "fps"):
+                     "steps_per_epoch", "num_samples", "keep_checkpoints", "fps",
+                     "sampled_frames"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
@@ -190,6 +195,9 @@ class TrainConfig:
         ):
             raise ConfigError(f"checkpoint_every must be a positive number of steps, got "
                               f"{self.checkpoint_every!r}.")
+        if self.model == "styleganv" and self.sampled_frames > self.frames:
+            raise ConfigError(f"sampled_frames ({self.sampled_frames}) cannot exceed frames "
+                              f"({self.frames}).")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
         if self.conditional and (self.data or self.dataset != "moving_mnist"):

@@ -402,6 +402,7 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
+        sampled_frames=config.sampled_frames,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,

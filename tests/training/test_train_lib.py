@@ -191,7 +191,8 @@ def test_the_default_run_directory_names_the_data_and_the_design():
 @pytest.mark.parametrize(
     "change,message",
     [
-        ({"model": "vgann"}, "model must be one of vgan, tgan, mocogan, dvdgan; got 'vgann'."),
+        ({"model": "vgann"},
+         "model must be one of vgan, tgan, mocogan, dvdgan, styleganv; got 'vgann'."),
         ({"frames": 12}, "frames must be one of 8, 16, 32; got 12."),
         ({"epochs": 0}, "epochs must be a positive integer, got 0."),
         ({"ema": 1.5}, "ema must be a decay in (0, 1)"),

@@ -199,9 +199,19 @@ class GAN(keras.Model):
         d_steps=1,
         gradient_penalty=0.0,
         r1=0.0,
+        auto_scale_loss=True,
         **kwargs,
     ):
         """Sets the optimizers, the objective and its penalties, and builds the optimizers.
+
+        When the generator or a discriminator computes in float16 (built
+        with `dtype="mixed_float16"`, or under that global policy), each
+        optimizer is wrapped in a `keras.optimizers.LossScaleOptimizer`, as
+        `keras.Model.compile` does for a single model: the steps multiply
+        each loss by the optimizer's dynamic loss scale before taking
+        gradients, so that small float16 gradients do not underflow to zero,
+        and a step whose gradients overflow is skipped. `d_optimizer` and
+        `g_optimizer` are then the wrappers.
 
         Args:
             d_optimizer: optimizer of the discriminator(s); default
@@ -220,8 +230,13 @@ class GAN(keras.Model):
                 (Gulrajani et al., 2017; 10 in the paper); 0 for none.
             r1: float. R1 weight gamma (Mescheder et al., 2018): `gamma / 2`
                 times the mean squared gradient norm on real clips; 0 for none.
+            auto_scale_loss: bool. Wrap the optimizers in loss scaling when a
+                network computes in float16 (above); optimizers passed as
+                `LossScaleOptimizer`s are kept as they are.
             **kwargs: passed to `keras.Model.compile` (for example
-                `steps_per_execution`).
+                `steps_per_execution`, or `jit_compile=True` to compile the
+                training step with XLA; "auto", Keras' default, compiles it
+                on GPUs. On CPUs XLA takes minutes to compile 3D convolutions).
         """
         if loss_fn is not None and loss is not None:
             raise ValueError("Pass either `loss_fn` (a Keras loss) or `loss`, not both.")
@@ -235,6 +250,9 @@ class GAN(keras.Model):
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5, name="generator_adam")
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each is built for one network.")
+        if auto_scale_loss and self.computes_in_float16():
+            d_optimizer = _with_loss_scaling(d_optimizer)
+            g_optimizer = _with_loss_scaling(g_optimizer)
         if loss is not None:
             self.gan_loss = loss if isinstance(loss, GANLoss) else GANLoss(loss)
             self.loss_fn = None
@@ -247,19 +265,33 @@ class GAN(keras.Model):
         discriminator_variables = self._discriminator_variables()
         discriminator_variable_ids = {id(v) for v in discriminator_variables}
         # Keras' callbacks change `model.optimizer.optimizers`; the GAN step applies
-        # `g_optimizer` and `d_optimizer` itself.
+        # `g_optimizer` and `d_optimizer` itself. A MultiOptimizer cannot hold loss
+        # scaling wrappers: it holds what they wrap (whose learning rates they share).
+        inner_d, inner_g = _without_loss_scaling(d_optimizer), _without_loss_scaling(g_optimizer)
         joint_optimizer = keras.optimizers.MultiOptimizer(
-            lambda variable: (
-                d_optimizer if id(variable) in discriminator_variable_ids else g_optimizer
-            ),
+            lambda variable: inner_d if id(variable) in discriminator_variable_ids else inner_g,
             name="gan_optimizers",
         )
-        super().compile(optimizer=joint_optimizer, **kwargs)
+        # Loss scaling is the GAN's own (above): not around the joint optimizer, even
+        # when the GAN itself was built under the global mixed_float16 policy.
+        super().compile(optimizer=joint_optimizer, auto_scale_loss=False, **kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         # Built here, not lazily: MirroredStrategy cannot create optimizer slots
         # while tracing the first step (keras-team/keras#23085).
         joint_optimizer.build(self.generator.trainable_variables + discriminator_variables)
+        for optimizer, variables in (
+            (g_optimizer, self.generator.trainable_variables),
+            (d_optimizer, discriminator_variables),
+        ):
+            if optimizer is not _without_loss_scaling(optimizer):
+                # Its loss scale and growth counter; saved as `d_optimizer`/`g_optimizer`.
+                optimizer.build(variables)
+
+    def computes_in_float16(self):
+        """Whether the generator or a discriminator has float16 layers (`mixed_float16`)."""
+        networks = [self.generator] + [model for _, model in self._discriminator_list]
+        return any(_has_float16_layers(network) for network in networks)
 
     def get_compile_config(self):
         if self.d_optimizer is None:
@@ -439,7 +471,8 @@ class GAN(keras.Model):
         if isinstance(real, (tuple, list)):
             real, labels = real[0], (real[1] if len(real) > 1 else labels)
         self._check_clip_shape(real)
-        real = tf.cast(real, self.compute_dtype)
+        # Clips and losses stay float32 whatever the networks compute in.
+        real = tf.cast(real, tf.float32)
         labels = self._labels_from(labels)
         first_frames = real[:, 0] if self.condition_on_first_frame else None
         batch_size = tf.shape(real)[0]
@@ -529,8 +562,11 @@ class GAN(keras.Model):
                 all_real.append(real_logits)
                 all_fake.append(fake_logits)
             loss = tf.nn.compute_average_loss(per_example)
+            # Multiplied by the loss scale under float16 (a `LossScaleOptimizer`, which
+            # divides the gradients by it again), unchanged otherwise.
+            scaled_loss = self.d_optimizer.scale_loss(loss)
         variables = self._discriminator_variables()
-        self.d_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.d_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return per_example, tf.concat(all_real, axis=1), tf.concat(all_fake, axis=1)
 
     def generator_step(self, batch_size, labels=None, first_frames=None):
@@ -562,8 +598,9 @@ class GAN(keras.Model):
                     logits = self.score(discriminator, clips, labels, times=times)
                     adversarial += self.generator_loss(logits)
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
+            scaled_loss = self.g_optimizer.scale_loss(loss)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.g_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return adversarial + regularization
 
     def update_moving_average(self):
@@ -703,6 +740,24 @@ def _as_named_list(discriminator):
             raise ValueError("Pass at least one discriminator.")
         return [(f"discriminator_{index}", model) for index, model in enumerate(discriminator)]
     return [("discriminator", discriminator)]
+
+
+def _has_float16_layers(layer):
+    if layer.compute_dtype == "float16":
+        return True
+    return any(_has_float16_layers(inner) for inner in getattr(layer, "layers", []))
+
+
+def _with_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer, name=f"{optimizer.name}_loss_scale")
+
+
+def _without_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
 
 
 def _copy_model(model):

@@ -23,6 +23,7 @@ def build_design(
     num_classes=None,
     upsampling="resize",
     sampled_frames=3,
+    dtype=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -49,6 +50,9 @@ def build_design(
         upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
         sampled_frames: frames per clip that StyleGAN-V's discriminator
             scores (and its generator renders) in training.
+        dtype: dtype policy of every network, for example
+            `"mixed_bfloat16"` (None: the global policy). Their outputs stay
+            float32 clips and logits.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -63,7 +67,9 @@ def build_design(
     gan = keras_vidgan.GAN(generator, discriminator, seed=0)
     ```
     """
-    clip = dict(frames=frames, size=size, channels=channels)
+    shared = dict(frames=frames, size=size, channels=channels)
+    if dtype is not None:
+        shared["dtype"] = dtype
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
@@ -71,49 +77,51 @@ def build_design(
             upsampling=upsampling,
             num_classes=num_classes,
             name="generator",
-            **clip,
+            **shared,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "tgan":
         generator = TGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        generator = MoCoGANGenerator(
+            width=width, num_classes=num_classes, name="generator", **shared
+        )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
                 name="image_discriminator",
-                **clip,
+                **shared,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **clip
+                width=width, num_classes=num_classes, name="video_discriminator", **shared
             ),
         }
         return generator, discriminators
     if design == "dvdgan":
         generator = DVDGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, DualDiscriminator(
-            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **clip
+            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "styleganv":
         generator = StyleGANVGenerator(
-            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, StyleGANVDiscriminator(
             width=width,
             sampled_frames=sampled_frames,
             num_classes=num_classes,
             name="discriminator",
-            **clip,
+            **shared,
         )
     raise ValueError(f"Unknown design {design!r}; expected one of {DESIGNS}.")

@@ -16,14 +16,16 @@ LOSSES = {
     "wgan-gp": ("wgan", 10.0),
 }
 STRATEGIES = ("default", "mirrored", "multiworker")
+# Keras dtype policies of the networks: what they compute in (their weights stay float32).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 # Settings a resumed run may change: they steer how long and how loudly it trains and what it
 # keeps, never what it learns. Every other field is part of the experiment.
 SESSION_FIELDS = frozenset(
     {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
-     "out", "checkpoint_every", "fps"}
+     "out", "checkpoint_every", "fps", "jit_compile"}
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
-FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
+FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32"}
 
 
 @dataclasses.dataclass
@@ -74,6 +76,16 @@ class TrainConfig:
         verbose: Keras progress output: 0 silent, 1 a progress bar, 2 a
             line per epoch.
         fps: frame rate of the sample videos.
+        precision: what the networks compute in: `"float32"`,
+            `"mixed_bfloat16"` or `"mixed_float16"` (float16 with loss
+            scaling), for GPUs and TPUs: on CPUs TensorFlow 2.21's bfloat16
+            Conv3D gradients are wrong, float16 is slow. Weights, losses and
+            clips stay float32.
+        jit_compile: compile the training step with XLA (for GPUs: on CPUs
+            compiling 3D convolutions takes minutes). XLA draws other random
+            numbers than TensorFlow's kernels for the same `(seed, step)`
+            (tensorflow/tensorflow#121243), so switching it between sessions
+            changes the noise stream, not what the run learns.
 
     Example:
 
@@ -117,6 +129,8 @@ class TrainConfig:
     checkpoint_every: int | None = None
     verbose: int = 1
     fps: int = 8
+    precision: str = "float32"
+    jit_compile: bool = False
 
     @property
     def run_dir(self):
@@ -148,6 +162,15 @@ class TrainConfig:
         _choice("size", self.size, (32, 64, 128))
         _choice("channels", self.channels, (1, 3))
         _choice("verbose", self.verbose, (0, 1, 2))
+        _choice("precision", self.precision, PRECISIONS)
+        if not isinstance(self.jit_compile, bool):
+            raise ConfigError(f"jit_compile must be True or False, got {self.jit_compile!r}.")
+        if self.jit_compile and self.strategy != "default":
+            # XLA places the step on one device, the replicas' variables live on several.
+            raise ConfigError(
+                f"jit_compile works with the default strategy only, not {self.strategy!r}: "
+                "drop --jit-compile, or train with --strategy default."
+            )
         for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
                      "steps_per_epoch", "num_samples", "keep_checkpoints", "fps",
                      "sampled_frames"):

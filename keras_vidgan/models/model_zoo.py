@@ -4,11 +4,13 @@ from keras_vidgan.models.dual_discriminator import DualDiscriminator
 from keras_vidgan.models.dvdgan_generator import DVDGANGenerator
 from keras_vidgan.models.image_discriminator import ImageDiscriminator
 from keras_vidgan.models.mocogan_generator import MoCoGANGenerator
+from keras_vidgan.models.styleganv_discriminator import StyleGANVDiscriminator
+from keras_vidgan.models.styleganv_generator import StyleGANVGenerator
 from keras_vidgan.models.tgan_generator import TGANGenerator
 from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
 
-DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
 
 
 def build_design(
@@ -20,6 +22,8 @@ def build_design(
     latent_dim=100,
     num_classes=None,
     upsampling="icnr",
+    sampled_frames=3,
+    dtype=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -31,6 +35,10 @@ def build_design(
       (content 50 + 10 per frame), not by `latent_dim`.
     - `dvdgan`: `DVDGANGenerator` (Clark et al., 2019) and the spectrally
       normalized `DualDiscriminator` (8 frames for the spatial branch).
+    - `styleganv`: `StyleGANVGenerator` (Skorokhodov et al., 2022), whose
+      content code takes `latent_dim` entries (the noise adds motion
+      codes), and a `StyleGANVDiscriminator` of `sampled_frames` frames:
+      training renders only those frames of each clip.
 
     Args:
         design: one of `DESIGNS`.
@@ -40,6 +48,11 @@ def build_design(
         num_classes: int for class-conditional models (projection
             discriminators), or None.
         upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`.
+        sampled_frames: frames per clip that StyleGAN-V's discriminator
+            scores (and its generator renders) in training.
+        dtype: dtype policy of every network, for example
+            `"mixed_bfloat16"` (None: the global policy). Their outputs stay
+            float32 clips and logits.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -54,7 +67,9 @@ def build_design(
     gan = keras_vidgan.GAN(generator, discriminator, seed=0)
     ```
     """
-    clip = dict(frames=frames, size=size, channels=channels)
+    shared = dict(frames=frames, size=size, channels=channels)
+    if dtype is not None:
+        shared["dtype"] = dtype
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
@@ -62,38 +77,51 @@ def build_design(
             upsampling=upsampling,
             num_classes=num_classes,
             name="generator",
-            **clip,
+            **shared,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "tgan":
         generator = TGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        generator = MoCoGANGenerator(
+            width=width, num_classes=num_classes, name="generator", **shared
+        )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
                 name="image_discriminator",
-                **clip,
+                **shared,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **clip
+                width=width, num_classes=num_classes, name="video_discriminator", **shared
             ),
         }
         return generator, discriminators
     if design == "dvdgan":
         generator = DVDGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, DualDiscriminator(
-            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **clip
+            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **shared
+        )
+    if design == "styleganv":
+        generator = StyleGANVGenerator(
+            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
+        )
+        return generator, StyleGANVDiscriminator(
+            width=width,
+            sampled_frames=sampled_frames,
+            num_classes=num_classes,
+            name="discriminator",
+            **shared,
         )
     raise ValueError(f"Unknown design {design!r}; expected one of {DESIGNS}.")

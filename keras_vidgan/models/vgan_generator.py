@@ -152,7 +152,10 @@ class VGANGenerator(VideoModel):
             y, channels, strides[-1][1:], upsampling, "background", activation="tanh"
         )
 
-        video = layers.Lambda(_composite, name="composite")([foreground, mask, background])
+        # float32 clips under any dtype policy, like every generator's output.
+        video = layers.Lambda(_composite, name="composite", dtype="float32")(
+            [foreground, mask, background]
+        )
         super().__init__([noise, labels], video, **kwargs)
         # The same layers with the mask as a second output, for the penalty. It is
         # computed from this call's outputs rather than with `add_loss`, because

@@ -88,6 +88,8 @@ def train(config, callbacks=(), log=print):
     )
     if checkpoint:
         check_checkpoint(gan, config, checkpoint)
+        # A session setting: the checkpoint's compile config does not hold it.
+        gan.jit_compile = config.jit_compile
     history_csv = os.path.join(run_dir, "logs", "training.csv")
     if initial_epoch >= config.epochs:
         log(f"{run_dir} already holds {initial_epoch} trained epochs (epochs {config.epochs}); "
@@ -130,6 +132,9 @@ def train(config, callbacks=(), log=print):
     replicas = strategy.num_replicas_in_sync
     for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas):
         log(line)
+    warning = precision_warning(config.precision)
+    if warning:
+        log(warning)
 
     guard = DivergenceGuard()
     checkpoints = SafeCheckpoint(
@@ -271,6 +276,7 @@ def checkpoint_settings(gan):
         "size": size,
         "channels": channels,
         "conditional": gan.num_classes is not None,
+        "precision": gan.generator.dtype_policy.name,
     }
     # MoCoGAN's noise size follows from its content and motion codes: only a generator
     # built with a latent_dim argument restores that setting.
@@ -396,6 +402,10 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
+        sampled_frames=config.sampled_frames,
+        # Each network's own policy rather than the global one: a checkpoint records it, and
+        # a process that loads one (sample, export, resume) computes as this one did.
+        dtype=config.precision,
     )
     gan = GAN(generator, discriminator, seed=config.seed, ema_decay=config.ema)
     objective, penalty = LOSSES[config.loss]
@@ -403,13 +413,25 @@ def build_gan(config):
         "g_optimizer": keras.optimizers.Adam(config.g_lr, beta_1=0.5, name="generator_adam"),
         "d_optimizer": keras.optimizers.Adam(config.d_lr, beta_1=0.5, name="discriminator_adam"),
     }
+    # With mixed_float16, compile() wraps both optimizers in loss scaling.
+    settings = dict(d_steps=config.d_steps, r1=config.r1, jit_compile=config.jit_compile)
     if objective == "bce":
         # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
-        gan.compile(**optimizers, d_steps=config.d_steps, r1=config.r1)
+        gan.compile(**optimizers, **settings)
     else:
-        gan.compile(**optimizers, loss=objective, gradient_penalty=penalty,
-                    d_steps=config.d_steps, r1=config.r1)
+        gan.compile(**optimizers, loss=objective, gradient_penalty=penalty, **settings)
     return gan
+
+
+def precision_warning(precision):
+    """One line when `precision` is known to train wrong on this machine, else None."""
+    if precision != "mixed_bfloat16" or tf.config.list_logical_devices("GPU"):
+        return None
+    if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0":
+        return None  # TensorFlow's own kernels: correct, and slow
+    return ("warning: mixed_bfloat16 on a CPU: TensorFlow 2.21's oneDNN kernels compute wrong "
+            "bfloat16 Conv3D weight gradients on the CPUs this was checked on (`python "
+            "benchmarks/mixed_precision.py --check-gradients`); train in float32 on CPUs.")
 
 
 def make_strategy(name):
@@ -448,6 +470,7 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
     frames, size, _, channels = config.clip_shape
     total_steps = config.epochs * config.steps_per_epoch
     budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
+    compute = config.precision + (", XLA" if config.jit_compile else "")
     return [
         f"Run directory: {config.run_dir} ({state})",
         f"  design  {config.model}: {type(gan.generator).__name__} against {discriminators}; "
@@ -458,6 +481,7 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "
         f"({total_steps:,} GAN steps{budget}), {config.strategy} strategy on {replicas} "
         f"replica{'s' * (replicas > 1)}",
+        f"  compute {compute}",
     ]
 
 

@@ -2,7 +2,7 @@
 
 MoCoGAN's image discriminator and DVD-GAN's spatial discriminator score a few
 frames of each clip. The MirroredStrategy side (the same picks on one device
-and on two replicas) is in `test_gan_mirrored.py`.
+and on two replicas) is in `test_gan_mirrored_frame_picks.py`.
 """
 
 import keras

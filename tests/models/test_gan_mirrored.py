@@ -2,168 +2,20 @@
 
 Both the default objective and the extended one (two discriminators, hinge
 loss, gradient penalty, R1, two discriminator steps, moving average), and
-every design of the model zoo, so every discriminator: MoCoGAN's image
-discriminator and DVD-GAN's spatial one pick random frames, which must come
-from the GAN's `(seed, step)` like its noise. They run in one process: each
-costs TensorFlow's start-up.
-
-Logical devices must be configured before TensorFlow initialises, so the
-comparison runs in its own Python process.
+TGAN. The designs that pick random frames (MoCoGAN, DVD-GAN) are in
+`test_gan_mirrored_frame_picks.py`, so that the two subprocesses run side by side.
 """
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
-
 import pytest
+from helpers.mirrored_equivalence import assert_same_step, run_mirrored_equivalence
 
-pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
-
-SCRIPT = textwrap.dedent(
-    """
-    import json
-    import keras
-    import numpy as np
-    import tensorflow as tf
-
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-
-    from helpers.gan_fixtures import batches, moving_square_clips, tiny_gan
-
-    # Plain SGD: Adam's first update is about lr * sign(gradient), so a gradient
-    # that is zero up to float noise could flip sign and hide real agreement.
-    def optimizers():
-        return {"d_optimizer": keras.optimizers.SGD(0.1), "g_optimizer": keras.optimizers.SGD(0.1)}
-
-    from keras_vidgan.models import GAN, VideoDiscriminator
-    from keras_vidgan.models.model_zoo import build_design
-
-    def plain():
-        return tiny_gan(seed=21, **optimizers())
-
-    # Everything the objectives add: a second discriminator, hinge loss with both
-    # penalties, two discriminator steps and the moving average of the generator.
-    def extended():
-        base = tiny_gan(seed=22, compile=False)
-        second = VideoDiscriminator(frames=8, size=32, channels=1, width=2, name="second")
-        gan = GAN(base.generator, [base.discriminator, second], seed=22, ema_decay=0.9)
-        gan.compile(
-            loss="hinge",
-            gradient_penalty=1.0,
-            r1=0.5,
-            d_steps=2,
-            d_optimizer=keras.optimizers.SGD(0.02),
-            g_optimizer=keras.optimizers.SGD(0.02),
-        )
-        return gan
-
-    # Tiny models of each design. MoCoGAN and DVD-GAN get every stream of frame
-    # picks: real and generated clips, both penalties, two discriminator updates and
-    # the generator update. DVD-GAN's spatial branch sees 8 frames: clips need 16.
-    def design(name, frames, **compile_kwargs):
-        def build():
-            generator, discriminator = build_design(
-                name, frames=frames, size=32, channels=1, width=2, latent_dim=8
-            )
-            gan = GAN(generator, discriminator, seed=23)
-            gan.compile(
-                d_optimizer=keras.optimizers.SGD(0.05),
-                g_optimizer=keras.optimizers.SGD(0.05),
-                **compile_kwargs,
-            )
-            return gan
-
-        return build
-
-    penalties = dict(loss="hinge", gradient_penalty=1.0, r1=0.5, d_steps=2)
-    builds = {
-        "plain": plain,
-        "extended": extended,
-        "tgan": design("tgan", 8),
-        "mocogan": design("mocogan", 8, **penalties),
-        "dvdgan": design("dvdgan", 16, **penalties),
-    }
-    clips = moving_square_clips(8, seed=4)
-    # The square moves right, then back.
-    long_clips = np.concatenate([clips, clips[:, ::-1]], axis=1)
-    strategy = tf.distribute.MirroredStrategy(["CPU:0", "CPU:1"])
-    results = {}
-    for name, build in builds.items():
-        data = long_clips if name == "dvdgan" else clips
-        # Fixed initial weights: with some draws these width-2 networks amplify float
-        # noise, and the steps then differ by up to 1% (seen with MoCoGAN scoring all
-        # frames, and in DVD-GAN's temporal branch, which samples none).
-        keras.utils.set_random_seed(6)
-        single = build()
-        initial_weights = single.get_weights()
-        single_history = single.fit(batches(data, 8), epochs=1, verbose=0, shuffle=False)
-        with strategy.scope():
-            mirrored = build()
-        mirrored.set_weights(initial_weights)
-        mirrored_history = mirrored.fit(batches(data, 8), epochs=1, verbose=0, shuffle=False)
-
-        differences = [
-            float(np.max(np.abs(a - b)))
-            for a, b in zip(single.get_weights(), mirrored.get_weights())
-        ]
-        # The step's size is that of the learned weights: spectral normalization's
-        # power-iteration vectors move by about 1 in a first step, whatever is learned.
-        changed = [
-            float(np.max(np.abs(a - b)))
-            for a, b, weight in zip(initial_weights, mirrored.get_weights(), mirrored.weights)
-            if weight.trainable
-        ]
-        results[name] = {
-            "max_weight_difference": max(differences),
-            "max_weight_change": max(changed),
-            "single": {k: v[0] for k, v in single_history.history.items()},
-            "mirrored": {k: v[0] for k, v in mirrored_history.history.items()},
-        }
-        if name == "extended":
-            results[name]["ema_changed"] = max(
-                float(np.max(np.abs(a - b)))
-                for a, b in zip(
-                    mirrored.generator.get_weights(), mirrored.ema_generator.get_weights()
-                )
-            )
-    print("RESULT" + json.dumps({"replicas": strategy.num_replicas_in_sync, **results}))
-    """
-)
+pytestmark = pytest.mark.slow  # most of a minute: started first (tests/conftest.py)
 
 
 def test_mirrored_step_equals_single_device_step(tmp_path):
-    tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    # The checkout's own package, not whichever one is installed in the environment.
-    python_path = os.pathsep.join([tests_dir, os.path.dirname(tests_dir)])
-    environment = {**os.environ, "PYTHONPATH": python_path, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=tmp_path,
-        timeout=600,
-    )
-    lines = [line for line in completed.stdout.splitlines() if line.startswith("RESULT")]
-    assert completed.returncode == 0 and lines, completed.stderr[-3000:]
-    result = json.loads(lines[0][len("RESULT") :])
-    assert result["replicas"] == 2
+    result = run_mirrored_equivalence(["plain", "extended", "tgan"], tmp_path)
     # "plain" is the VGAN design (VGANGenerator against a VideoDiscriminator).
-    for name in ("plain", "extended", "tgan", "mocogan", "dvdgan"):
-        run = result[name]
-        # The step really trained...
-        assert run["max_weight_change"] > 1e-3, name
-        # ...and both runs took the same step (EMA weights included in the weights), up
-        # to float noise: summation order differs between one and two devices, and
-        # the extended run chains several updates (second-order gradients included).
-        # A real mistake (noise or frames repeated on each replica, losses scaled for
-        # the local batch) moves weights by about the whole change; 0.5% of it is float noise
-        # (3.6e-5 of a 0.029 change was seen on a loaded machine).
-        tolerance = 1e-5 + 5e-3 * run["max_weight_change"]
-        assert run["max_weight_difference"] < tolerance, (name, run)
-        for key, value in run["single"].items():
-            assert abs(run["mirrored"][key] - value) < 1e-4 * max(1.0, abs(value)), (name, key)
+    for name in ("plain", "extended", "tgan"):
+        assert_same_step(result[name], name)
+    # The moving average is among the weights compared, and it moved.
     assert result["extended"]["ema_changed"] > 0.0

@@ -18,6 +18,7 @@ import errno
 import math
 import os
 import time
+import zipfile
 
 import keras
 import tensorflow as tf
@@ -209,10 +210,14 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
 
     A checkpoint that does not load (truncated by a full disk, a copy or a
     sync tool) is moved to `checkpoints/corrupt/`, never deleted, with a
-    warning, and the one before it is tried.
+    warning, and the one before it is tried. An intact archive that does not
+    load was written by a version of keras_vidgan whose networks differ: it
+    is left in place and the run is refused, since older checkpoints of the
+    run would not load either.
 
     Raises:
-        ConfigError: checkpoints exist but none of them loads.
+        ConfigError: checkpoints exist but none of them loads, or the newest
+            is intact but from another version of the networks.
     """
     damaged = []
     for epoch, steps_done, path in reversed(list_resume_points(run_dir)):
@@ -221,6 +226,12 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
                 return epoch, steps_done, path, load_gan(path)
         except ValueError as error:
             reason = str(error).splitlines()[0]
+            if _intact_archive(path):
+                raise ConfigError(
+                    f"{path} is intact but does not load into this version's networks "
+                    f"({reason}); it was written by another version of keras_vidgan. Continue "
+                    "the run with that version, or pass another --out to start a new run."
+                ) from None
             if chief:
                 corrupt_dir = os.path.join(os.path.dirname(path), "corrupt")
                 os.makedirs(corrupt_dir, exist_ok=True)
@@ -235,6 +246,15 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
             "to checkpoints/corrupt/); pass another --out to start a new run."
         )
     return 0, 0, None, None
+
+
+def _intact_archive(path):
+    """Whether a `.keras` file is a complete zip archive whose members all read back."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def check_resumable(run_dir, config):

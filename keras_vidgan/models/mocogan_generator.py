@@ -17,11 +17,9 @@ class MoCoGANGenerator(VideoModel):
     generator from `[z_C, z_M^t]`.
 
     Cost: at MoCoGAN's configuration (16 frames of 64x64x3, `width=64`) a
-    forward pass costs 34.1 GFLOP per clip against 3.3 for the paper's image
-    generator counted from its layers (4x4 up-convolutions of stride 2,
-    512-256-128-64-3 channels, per frame; the GRU is a rounding error). The
-    10x comes from the shared frame decoder, as in `TGANGenerator`: an extra
-    full-resolution stage and resize-then-3x3 convolutions. Its
+    forward pass costs 3.34 GFLOP per clip, the paper's image generator
+    counted from its layers (4x4 up-convolutions of stride 2,
+    512-256-128-64-3 channels, per frame; the GRU is a rounding error). Its
     discriminators are cheaper than the paper's: `ImageDiscriminator` on one
     frame 0.21 GFLOP (paper 0.14), `VideoDiscriminator` 2.08 GFLOP per clip
     against 4.89 for the paper's video discriminator, whose 4x4x4

@@ -18,7 +18,8 @@ class NearestUpsamplingKernel(keras.initializers.Initializer):
     output and input channel in 3D instead of 27 for upsampling then
     convolving. Training may then move the four sub-pixel kernels apart.
 
-    Axes with stride 1 are not upsampled; their kernel size must be 3.
+    Axes with stride 1 are not upsampled; their kernel size is 3, or 1 for an
+    axis the layer does not convolve along (time, in a per-frame decoder).
 
     Args:
         strides: tuple of 1s and 2s, one per spatial axis of the layer.
@@ -49,13 +50,17 @@ class NearestUpsamplingKernel(keras.initializers.Initializer):
     def __call__(self, shape, dtype=None):
         # Transposed convolution kernels are [k..., out, in].
         rank = len(self.strides)
-        expected = tuple(4 if stride == 2 else 3 for stride in self.strides)
-        if tuple(shape[:rank]) != expected or len(shape) != rank + 2:
+        allowed = [(4,) if stride == 2 else (1, 3) for stride in self.strides]
+        if len(shape) != rank + 2 or any(
+            size not in sizes for size, sizes in zip(shape[:rank], allowed)
+        ):
+            expected = " x ".join("4" if stride == 2 else "1 or 3" for stride in self.strides)
             raise ValueError(
                 f"A kernel of shape {tuple(shape)} cannot start as upsampling by "
-                f"{self.strides}: expected {expected} + (out, in)."
+                f"{self.strides}: expected {expected}, then (out, in)."
             )
-        kernel = keras.initializers.GlorotUniform(seed=self.seed)((3,) * rank + tuple(shape[rank:]))
+        base = tuple(3 if stride == 2 else shape[axis] for axis, stride in enumerate(self.strides))
+        kernel = keras.initializers.GlorotUniform(seed=self.seed)(base + tuple(shape[rank:]))
         for axis, stride in enumerate(self.strides):
             # A transposed convolution correlates with the kernel reversed.
             kernel = ops.flip(kernel, axis=axis)

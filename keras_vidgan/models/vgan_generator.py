@@ -4,8 +4,7 @@ import keras
 from keras import layers, ops
 
 from keras_vidgan.models.config_checks import check_choice
-from keras_vidgan.models.model_blocks import stage_widths
-from keras_vidgan.models.nearest_upsampling_kernel import NearestUpsamplingKernel
+from keras_vidgan.models.model_blocks import stage_widths, up_convolution
 from keras_vidgan.models.video_model import VideoModel
 
 UPSAMPLING = ("icnr", "transpose", "resize")
@@ -177,35 +176,3 @@ def _composite(tensors):
     foreground, mask, background = tensors
     background = ops.expand_dims(background, axis=1)
     return mask * foreground + (1.0 - mask) * background
-
-
-def up_convolution(x, filters, strides, upsampling, name, activation=None, use_bias=None):
-    """Doubles the axes of `x` whose stride is 2 and maps it to `filters` channels.
-
-    `"transpose"` and `"icnr"` are one transposed convolution with a kernel of
-    4 along doubled axes and 3 along the others; `"icnr"` initialises the
-    kernel so that the layer starts as nearest-neighbour upsampling followed
-    by a 3x3(x3) convolution (`NearestUpsamplingKernel`). `"resize"` is that
-    upsampling and convolution, computed as such. Layers followed by batch
-    normalization have no bias (by default, layers with an activation have one).
-    """
-    rank = len(strides)
-    has_bias = activation is not None if use_bias is None else use_bias
-    if upsampling == "resize":
-        resize = layers.UpSampling3D(strides) if rank == 3 else layers.UpSampling2D(strides)
-        conv = layers.Conv3D if rank == 3 else layers.Conv2D
-        return conv(
-            filters, 3, padding="same", activation=activation, use_bias=has_bias, name=name
-        )(resize(x))
-    transpose = layers.Conv3DTranspose if rank == 3 else layers.Conv2DTranspose
-    initializer = NearestUpsamplingKernel(strides) if upsampling == "icnr" else "glorot_uniform"
-    return transpose(
-        filters,
-        tuple(4 if stride == 2 else 3 for stride in strides),
-        strides=strides,
-        padding="same",
-        activation=activation,
-        use_bias=has_bias,
-        kernel_initializer=initializer,
-        name=name,
-    )(x)

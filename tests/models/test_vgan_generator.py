@@ -67,12 +67,17 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
         VGANGenerator(**arguments)
 
 
-@pytest.mark.parametrize("strides", [(2, 2, 2), (1, 2, 2), (2, 2)])
-def test_icnr_kernel_starts_as_nearest_upsampling_then_convolution(strides):
+@pytest.mark.parametrize(
+    "strides, kernel",
+    [((2, 2, 2), (4, 4, 4)), ((1, 2, 2), (3, 4, 4)), ((1, 2, 2), (1, 4, 4)), ((2, 2), (4, 4))],
+)
+def test_icnr_kernel_starts_as_nearest_upsampling_then_convolution(strides, kernel):
     rank = len(strides)
+    # The convolution after upsampling: size 3, or 1 along an axis not convolved.
+    convolved = tuple(3 if size == 4 else size for size in kernel)
     transpose = (keras.layers.Conv3DTranspose if rank == 3 else keras.layers.Conv2DTranspose)(
         5,
-        tuple(4 if stride == 2 else 3 for stride in strides),
+        kernel,
         strides=strides,
         padding="same",
         use_bias=False,
@@ -81,9 +86,9 @@ def test_icnr_kernel_starts_as_nearest_upsampling_then_convolution(strides):
     clips = np.random.default_rng(0).normal(size=(2, 3, 4, 5, 6)[-rank - 2 :]).astype("float32")
     upsampled = transpose(clips)
     # The 3x3(x3) kernel the initializer drew, as a convolution's [k..., in, out].
-    drawn = keras.initializers.GlorotUniform(seed=7)((3,) * rank + (5, 6))
+    drawn = keras.initializers.GlorotUniform(seed=7)(convolved + (5, 6))
     convolution = (keras.layers.Conv3D if rank == 3 else keras.layers.Conv2D)(
-        5, 3, padding="same", use_bias=False
+        5, convolved, padding="same", use_bias=False
     )
     resize = (keras.layers.UpSampling3D if rank == 3 else keras.layers.UpSampling2D)(strides)
     resized = resize(clips)
@@ -95,5 +100,7 @@ def test_icnr_kernel_starts_as_nearest_upsampling_then_convolution(strides):
 def test_icnr_kernel_refuses_other_kernel_sizes():
     with pytest.raises(ValueError, match="cannot start as upsampling"):
         NearestUpsamplingKernel((2, 2))((3, 3, 1, 1))
+    with pytest.raises(ValueError, match="cannot start as upsampling"):
+        NearestUpsamplingKernel((1, 2))((2, 4, 1, 1))
     with pytest.raises(ValueError, match="only 1s and 2s"):
         NearestUpsamplingKernel((3, 2))

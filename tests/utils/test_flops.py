@@ -5,7 +5,12 @@ import pytest
 import tensorflow as tf
 
 from keras_vidgan.layers import ConvGRU
-from keras_vidgan.models import VGANGenerator, VideoDiscriminator
+from keras_vidgan.models import (
+    MoCoGANGenerator,
+    TGANGenerator,
+    VGANGenerator,
+    VideoDiscriminator,
+)
 from keras_vidgan.utils.flops import forward_flops, function_flops, graph_flops
 
 
@@ -143,3 +148,18 @@ def test_vgan_costs_what_the_paper_costs():
     assert 3.0 < resize / _paper_vgan_flops() < 3.5
     discriminator = VideoDiscriminator(frames=32, size=64, channels=3, width=64)
     assert forward_flops(discriminator) == _paper_discriminator_flops()
+
+
+def _paper_frame_generator_flops(frames=16):
+    """The image generator of TGAN and MoCoGAN per clip: 4x4 up-convolutions of stride 2."""
+    grids = [(4 * 4, 512, 256), (8 * 8, 256, 128), (16 * 16, 128, 64), (32 * 32, 64, 3)]
+    return frames * sum(2 * positions * 16 * cin * cout for positions, cin, cout in grids)
+
+
+@pytest.mark.parametrize("generator_class", [TGANGenerator, MoCoGANGenerator])
+def test_frame_generators_cost_what_their_papers_cost(generator_class):
+    generator = generator_class(frames=16, size=64, channels=3, width=64)
+    # The temporal parts (TGAN's 1D up-convolutions, MoCoGAN's GRU) and the
+    # projections of the codes add about 2%.
+    ratio = forward_flops(generator) / _paper_frame_generator_flops()
+    assert 1.0 < ratio < 1.03, ratio

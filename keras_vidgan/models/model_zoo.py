@@ -9,6 +9,7 @@ from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
 
 DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+TEXT_DESIGNS = ("vgan", "mocogan")
 
 
 def build_design(
@@ -20,6 +21,7 @@ def build_design(
     latent_dim=100,
     num_classes=None,
     upsampling="resize",
+    text_encoder=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -40,6 +42,10 @@ def build_design(
         num_classes: int for class-conditional models (projection
             discriminators), or None.
         upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            for a text-conditioned model (`vgan` and `mocogan`), instead of
+            `num_classes`: the generator and every discriminator get their
+            own encoder, each trained by its network's loss.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -55,17 +61,21 @@ def build_design(
     ```
     """
     clip = dict(frames=frames, size=size, channels=channels)
+    if text_encoder is not None and design not in TEXT_DESIGNS:
+        raise ValueError(f"Text conditioning is available for {TEXT_DESIGNS}, not {design!r}.")
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
             width=width,
             upsampling=upsampling,
             num_classes=num_classes,
+            text_encoder=text_encoder,
             name="generator",
             **clip,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, text_encoder=text_encoder,
+            name="discriminator", **clip
         )
     if design == "tgan":
         generator = TGANGenerator(
@@ -75,17 +85,22 @@ def build_design(
             width=width, num_classes=num_classes, name="discriminator", **clip
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        generator = MoCoGANGenerator(
+            width=width, num_classes=num_classes, text_encoder=text_encoder, name="generator",
+            **clip,
+        )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
+                text_encoder=text_encoder,
                 name="image_discriminator",
                 **clip,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **clip
+                width=width, num_classes=num_classes, text_encoder=text_encoder,
+                name="video_discriminator", **clip
             ),
         }
         return generator, discriminators

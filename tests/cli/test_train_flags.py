@@ -20,7 +20,7 @@ def test_flags_reach_the_config():
                             "epoch", "--out", "runs/x", "--g-lr", "1e-4", "--conditional"])
     config = TrainConfig(**config_values(args))
     assert (config.model, config.ema, config.verbose, config.out) == ("mocogan", 0.999, 2, "runs/x")
-    assert (config.g_lr, config.conditional) == (1e-4, True)
+    assert (config.g_lr, config.conditional) == (1e-4, "class")
 
 
 def test_help_shows_every_default(capsys):

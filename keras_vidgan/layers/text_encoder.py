@@ -88,6 +88,8 @@ class TextEncoder(layers.Layer):
         return [str(word) for word in vectorizer.get_vocabulary()[2:]]
 
     def build(self, input_shape=None):
+        # A layer that `ExportArchive` tracks must be built; a loaded model builds from here.
+        self.vectorizer.build((None,))
         self.embedding.build((None, self.sequence_length))
         self.gru.build((None, self.sequence_length, self.embedding_dim))
         self.built = True

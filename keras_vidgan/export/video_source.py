@@ -11,6 +11,7 @@ from either. Run directories and `.keras` files are opened by
 import abc
 import json
 import os
+import re
 
 import keras
 import numpy as np
@@ -211,9 +212,9 @@ class SavedModelVideoSource(VideoSource):
             return signature(**inputs)["video"].numpy()
         except tf.errors.InvalidArgumentError as error:
             # The export's own checks say what was wrong on a line of their own.
-            lines = [line.strip() for line in error.message.splitlines()]
-            ours = [line for line in lines if line.startswith("keras_vidgan:")]
-            raise ValueError(ours[0] if ours else _first_line(error.message)) from None
+            # In a graph, TensorFlow prints them as "assertion failed: [message] [...]".
+            ours = re.search(r"keras_vidgan: [^\]\n]*", error.message)
+            raise ValueError(ours.group(0) if ours else _first_line(error.message)) from None
 
     def generate(self, noise, labels=None):
         import tensorflow as tf

@@ -138,9 +138,9 @@ class TextEncoder(layers.Layer):
         rules = (
             (utf8, "must be UTF-8 text; one is not valid UTF-8"),
             (not_empty, "must hold a word; one is empty"),
-            (fits, f"must have at most {self.sequence_length} words (the text encoder's "
-                   "limit); one is longer"),
-            (known, "must use words of the model's vocabulary; one has none"),
+            (fits, f"must have at most {self.sequence_length} words (the limit of the text "
+                   "encoder); one is longer"),
+            (known, "must use words of the vocabulary of the model; one has none"),
         )
         checks = [
             tf.debugging.assert_equal(tf.reduce_all(passed), True, message=f"{prefix} {rule}")

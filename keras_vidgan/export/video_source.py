@@ -68,8 +68,8 @@ class VideoSource(abc.ABC):
             if len(texts) != batch_size:
                 raise ValueError(f"Got {len(texts)} prompts for {batch_size} videos.")
             # Bytes go through as they are, so that the model itself judges their encoding.
-            return [text if isinstance(text, bytes) else str(text).encode("utf-8", "surrogateescape")
-                    for text in texts]
+            return [text if isinstance(text, bytes)
+                    else str(text).encode("utf-8", "surrogateescape") for text in texts]
         if self.num_classes is None:
             if labels is not None:
                 raise ValueError(f"{self.description} is unconditional; it takes no labels.")

@@ -5,8 +5,12 @@
 prints FVD, KVD and the protocol they were measured under. Real statistics are
 cached on disk (see `keras_vidgan.metrics.StatisticsCache`), so evaluating
 further checkpoints against the same data only runs I3D on generated clips.
+With `--legibility` (Moving MNIST only) it also prints the share of frames a
+digit classifier reads with confidence and of clips that keep their digits,
+for generated and for real test clips; `--no-fvd` skips FVD and KVD.
 """
 
+import json
 import os
 
 from keras_vidgan_cli.argument_types import positive_int
@@ -75,30 +79,48 @@ def add_arguments(parser):
         "--output", metavar="FILE", default=None, help="also write the result and protocol as JSON"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--legibility",
+        action="store_true",
+        help="Moving MNIST only: also report the share of legible frames and of clips that "
+        "keep their digits, for generated and real test clips (seconds on a CPU)",
+    )
+    parser.add_argument(
+        "--no-fvd",
+        action="store_true",
+        help="skip FVD and KVD (minutes on a CPU); use with --legibility",
+    )
 
 
 def run(args):
-    from keras_vidgan.metrics import FVD, EvaluationProtocol
     from keras_vidgan.metrics.checkpoint_unpickler import find_i3d_weights
 
     if not os.path.exists(args.model):
         raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory; pass a file name.")
-    try:
-        find_i3d_weights()
-    except ImportError as error:
-        raise UserError(str(error)) from None
+    if args.no_fvd and not args.legibility:
+        raise UserError("--no-fvd leaves nothing to measure; add --legibility.")
+    if args.legibility and args.data.partition(":")[0] != "moving_mnist":
+        raise UserError(
+            f"--legibility reads Moving MNIST digits; --data {args.data} is not moving_mnist."
+        )
+    if not args.no_fvd:
+        try:
+            find_i3d_weights()
+        except ImportError as error:
+            raise UserError(str(error)) from None
     gan = _load(args.model)
     frames, size, _, channels = _clip_shape(gan, args.model)
 
     features = "i3d-kinetics-400-logits-112-proxy" if args.proxy else "i3d-kinetics-400-logits"
     needed = (args.frames - 1) * args.stride + 1
-    if args.frames < 9:
+    # Legibility reads every frame; only I3D needs enough of them.
+    if not args.no_fvd and args.frames < 9:
         raise UserError(
             f"--frames {args.frames} is too few: I3D needs at least 9 (16 is standard)."
         )
-    if frames < needed:
+    if not args.no_fvd and frames < needed:
         raise UserError(
             f"{args.model} makes clips of {frames} frames; --frames {args.frames} with --stride "
             f"{args.stride} needs {needed}. Lower --frames or --stride (I3D needs at least 9)."
@@ -107,6 +129,32 @@ def run(args):
     if spec != args.data:
         print(f"Reference data: {spec} (the digits per clip the run was trained on).")
     real, identity = reference_data(spec, args.num, frames, size, channels)
+    report = {}
+    if not args.no_fvd:
+        result = _fvd(args, gan, real, identity, features)
+        print(result.summary())
+        report = result.to_dict()
+    if args.legibility:
+        generated_legibility, real_legibility = _legibility(args, gan, real, spec)
+        print(generated_legibility.summary(real=real_legibility))
+        print(f"real test clips: {identity}")
+        report["legibility"] = {
+            "generated": generated_legibility.to_dict(),
+            "real": real_legibility.to_dict(),
+            "real_identity": identity,
+        }
+    if args.output:
+        folder = os.path.dirname(os.path.abspath(args.output))
+        os.makedirs(folder, exist_ok=True)
+        with open(args.output, "w") as file:
+            file.write(json.dumps(report, indent=2, sort_keys=True) + "\n")
+        print(f"Wrote {args.output}.")
+    return 0
+
+
+def _fvd(args, gan, real, identity, features):
+    from keras_vidgan.metrics import FVD, EvaluationProtocol
+
     protocol = EvaluationProtocol(
         num_clips=args.num,
         frames=args.frames,
@@ -121,17 +169,41 @@ def run(args):
         protocol, cache=cache, batch_size=args.batch_size, verbose=0 if args.quiet else 1
     )
     try:
-        result = evaluator.evaluate(real, gan, real_identity=identity)
+        return evaluator.evaluate(real, gan, real_identity=identity)
     except ValueError as error:
         raise UserError(str(error).splitlines()[0]) from None
-    print(result.summary())
-    if args.output:
-        folder = os.path.dirname(os.path.abspath(args.output))
-        os.makedirs(folder, exist_ok=True)
-        with open(args.output, "w") as file:
-            file.write(result.to_json() + "\n")
-        print(f"Wrote {args.output}.")
-    return 0
+
+
+def _legibility(args, gan, real, spec):
+    """`(generated, real)` `LegibilityResult`s: every frame of `--num` clips of each."""
+    from keras_vidgan.metrics import DigitLegibility
+
+    digits = _spec_digits(spec)
+    if digits not in (1, 2):
+        raise UserError(
+            f"--legibility reads clips of 1 or 2 digits; --data {spec} has {digits}."
+        )
+    legibility = DigitLegibility(digits=digits, batch_size=args.batch_size, seed=args.seed)
+    verbose = 0 if args.quiet else 1
+    try:
+        generated = legibility.evaluate(
+            gan, num_clips=args.num, verbose=verbose, description="generated clips"
+        )
+        real_result = legibility.evaluate(
+            real, num_clips=args.num, verbose=verbose, description="real test clips"
+        )
+    except ValueError as error:
+        raise UserError(str(error).splitlines()[0]) from None
+    return generated, real_result
+
+
+def _spec_digits(spec):
+    _, _, options_text = spec.partition(":")
+    for item in filter(None, options_text.split(",")):
+        key, _, value = item.partition("=")
+        if key == "digits":
+            return int(value)
+    return BUILT_IN["moving_mnist"]["digits"]
 
 
 def with_training_digits(spec, model_path):

@@ -33,6 +33,10 @@ def add_arguments(parser):
     parser.add_argument("--interpolate", type=int, metavar="END_SEED", default=None,
                         help="write one video that walks the latent space from --seed to "
                              "END_SEED in NUM steps, the clips played one after another")
+    parser.add_argument("--frames", type=positive_int, default=None,
+                        help="frames per video, for a styleganv model (it renders any number; "
+                             "other designs and exports make the trained number) (default: "
+                             "the trained number)")
     parser.add_argument("--label", type=int, default=None,
                         help="class of every video, for a class-conditional model")
     parser.add_argument("--prompt", default=None, metavar="TEXT",
@@ -54,6 +58,8 @@ def run(args):
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UserError(f"--out {args.out} is a file; pass a directory.")
     source = _open(args.model)
+    if args.frames is not None:
+        source = _with_frames(source, args.model, args.frames)
     if source.num_classes is not None and args.label is None:
         raise UserError(f"{args.model} is class-conditional ({source.num_classes} classes); "
                         "pass --label K with K in [0, num_classes).")
@@ -211,6 +217,23 @@ def check_model_path(model_path, accepted="a run directory, a .keras file or an 
     if os.path.isfile(model_path) and not zipfile.is_zipfile(model_path):
         raise UserError(f"{model_path} is not a .keras archive (not a zip file); pass "
                         f"{accepted}.")
+
+
+def _with_frames(source, model_path, frames):
+    """The source rendering `frames` frames per video; `UserError` where it cannot."""
+    from keras_vidgan.export.video_source import KerasVideoSource
+
+    trained = source.clip_shape[0]
+    if not isinstance(source, KerasVideoSource):
+        raise UserError(f"{model_path} is an export, which makes its trained {trained} frames; "
+                        "pass the run directory or .keras file of a styleganv model for "
+                        "--frames, or drop --frames.")
+    if not hasattr(source.generator, "render"):
+        raise UserError(f"{model_path} makes its trained {trained} frames "
+                        f"({type(source.generator).__name__}); --frames needs a styleganv "
+                        "model, which renders any number: drop --frames.")
+    return KerasVideoSource(source.generator, fps=source.fps, description=source.description,
+                            frames=frames)
 
 
 def _open(model_path):

@@ -20,8 +20,9 @@ DEFAULTS = {
     "channels": 1,
     "latent_dim": 100,
     "width": 16,
-    "upsampling": "resize",
+    "upsampling": "icnr",
     "model": "vgan",
+    "sampled_frames": 3,
     "loss": "bce",
     "r1": 0.0,
     "ema": None,
@@ -41,6 +42,8 @@ DEFAULTS = {
     "checkpoint_every": None,
     "verbose": 1,
     "fps": 8,
+    "precision": "float32",
+    "jit_compile": False,
 }
 PROGRESS = {"bar": 1, "epoch": 2, "off": 0}
 
@@ -69,11 +72,14 @@ def add_arguments(parser):
                        help="size of the generator's noise (default: %(default)s)")
     shape.add_argument("--width", type=positive_int,
                        help="base width of both networks (default: %(default)s)")
-    shape.add_argument("--upsampling", choices=["transpose", "resize"],
+    shape.add_argument("--upsampling", choices=["icnr", "transpose", "resize"],
                        help="VGAN's generator upsampling (default: %(default)s)")
     objective = parser.add_argument_group("design and objective")
-    objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan"],
+    objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan", "styleganv"],
                            help="generator design and its discriminators (default: %(default)s)")
+    objective.add_argument("--sampled-frames", type=positive_int, metavar="K",
+                           help="styleganv: frames per clip its discriminator scores and its "
+                           "generator renders in training (default: %(default)s)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")
@@ -126,6 +132,14 @@ def add_arguments(parser):
     run.add_argument("--checkpoint-every", type=positive_int, metavar="STEPS",
                      help="also checkpoint every STEPS GAN steps inside an epoch, so that a "
                      "stopped run loses at most that many (default: at the end of each epoch)")
+    run.add_argument("--precision", choices=["float32", "mixed_bfloat16", "mixed_float16"],
+                     help="what the networks compute in, for GPUs and TPUs; weights, losses "
+                     "and clips stay float32, mixed_float16 adds loss scaling. On CPUs keep "
+                     "float32 (TensorFlow 2.21 computes wrong bfloat16 Conv3D gradients "
+                     "there). A run keeps its precision (default: %(default)s)")
+    run.add_argument("--jit-compile", action="store_true",
+                     help="compile the training step with XLA, for GPUs (on CPUs compiling 3D "
+                     "convolutions takes minutes); --strategy default only")
     run.add_argument("--progress", choices=sorted(PROGRESS), default="bar",
                      help="Keras' progress output: a bar, a line per epoch, or off "
                      "(default: %(default)s)")

@@ -48,15 +48,40 @@ SPLIT_CODES = {"train": 0, "test": 1, "all": 2}
 
 def _render_clip(index, frames, size, digits, split, seed):
     """The clip in [0, 1], its digits' classes and each digit's motion class."""
-    digit_size = max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE))
-    images, labels = _scaled_digits(split, digit_size)
+    images, labels = _scaled_digits(split, digit_size_for(size))
     rng = np.random.default_rng([seed, SPLIT_CODES[split], int(index)])
-    travel = size - digit_size
     chosen = rng.integers(0, len(images), size=digits)
+    clip, motions = _move_digits(images[chosen], frames, size, rng)
+    return clip, labels[chosen].astype(np.int32), motions
+
+
+def digit_size_for(size):
+    """The side of a digit on a canvas of `size`: 28 at 64, scaled with the canvas."""
+    return max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE))
+
+
+def render_moving_digits(digits, frames, size, rng):
+    """Moves the given digit images over a canvas as `moving_mnist_clip` does.
+
+    Args:
+        digits: float32 `[D, d, d]` in [0, 1], already at `digit_size_for(size)`.
+        frames: int. Frames to render.
+        size: int. Height and width of the canvas.
+        rng: a `numpy.random.Generator`; each digit draws its start and direction.
+
+    Returns:
+        float32 `[frames, size, size, 1]` in [0, 1].
+    """
+    return _move_digits(digits, frames, size, rng)[0]
+
+
+def _move_digits(digits, frames, size, rng):
+    """`render_moving_digits`, and the motion class of each digit (see `motion_captions`)."""
+    digit_size = digits.shape[-1]
+    travel = size - digit_size
     canvas = np.zeros((frames, size, size), np.float32)
     motions = []
-    for digit_index in chosen:
-        digit = images[digit_index]
+    for digit in digits:
         position = rng.uniform(size=2)
         theta = rng.uniform() * 2 * np.pi
         velocity = np.array([np.sin(theta), np.cos(theta)]) * STEP_LENGTH
@@ -73,18 +98,23 @@ def _render_clip(index, frames, size, digits, split, seed):
             top, left = int(travel * position[0]), int(travel * position[1])
             window = canvas[frame, top : top + digit_size, left : left + digit_size]
             np.maximum(window, digit, out=window)
-    return canvas[..., None], labels[chosen].astype(np.int32), motions
+    return canvas[..., None], motions
 
 
 @functools.lru_cache(maxsize=8)
 def _scaled_digits(split, digit_size):
     """Digits as float32 in [0, 1], resized (with antialiasing) to `digit_size`."""
     images, labels = mnist_digits(split)
+    return scale_digits(images, digit_size), labels
+
+
+def scale_digits(images, digit_size):
+    """uint8 `[N, 28, 28]` digits as float32 in [0, 1], resized with antialiasing."""
     images = images.astype(np.float32) / 255.0
     if digit_size != DIGIT_SIZE:
         resized = tf.image.resize(images[..., None], (digit_size, digit_size), antialias=True)
         images = np.clip(resized.numpy()[..., 0], 0.0, 1.0)
-    return images, labels
+    return images
 
 
 def moving_mnist(
@@ -145,7 +175,7 @@ def moving_mnist(
             "Pass `with_labels=True` or `captions=True`, not both: a caption names the digits."
         )
     # Fail now, not inside tf.data, on a bad split or a missing package; warm the cache.
-    _scaled_digits(split, max(4, round(DIGIT_SIZE * size / REFERENCE_SIZE)))
+    _scaled_digits(split, digit_size_for(size))
 
     def make(index):
         clip, labels, motions = _render_clip(index, frames, size, digits, split, seed)

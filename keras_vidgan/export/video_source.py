@@ -93,6 +93,11 @@ class KerasVideoSource(VideoSource):
             is used).
         fps: frame rate to report.
         description: what was loaded, for messages.
+        frames: int, or None for the frames the generator was built for.
+            Another count needs a generator that renders frames at any time
+            (`latent_dim_for` and `render`, as `StyleGANVGenerator` has); the
+            noise then holds the motion codes of that many frames, and a
+            seed's noise extends the noise of the trained length.
 
     Example:
 
@@ -108,11 +113,22 @@ class KerasVideoSource(VideoSource):
     ```
     """
 
-    def __init__(self, generator, fps=DEFAULT_FPS, description="the generator"):
+    def __init__(self, generator, fps=DEFAULT_FPS, description="the generator", frames=None):
         generator = generator_of(generator)
         spec = describe_generator(generator)
         self.generator = generator
         self.latent_dim = spec["latent_dim"]
+        self.render_frames = None
+        if frames is not None:
+            if not hasattr(generator, "render") or not hasattr(generator, "latent_dim_for"):
+                raise ValueError(
+                    f"{description} renders only its {spec['frames']} frames "
+                    f"({type(generator).__name__}); another number of frames needs a model "
+                    "that renders any time, such as a styleganv run."
+                )
+            self.render_frames = int(frames)
+            self.latent_dim = generator.latent_dim_for(self.render_frames)
+            spec = {**spec, "frames": self.render_frames}
         self.clip_shape = (spec["frames"], spec["height"], spec["width"], spec["channels"])
         self.num_classes = spec["num_classes"]
         self.text_conditional = bool(spec["text_conditional"])
@@ -143,9 +159,13 @@ class KerasVideoSource(VideoSource):
             # Keras takes a list of inputs either all tensors or none: texts are tensors.
             noise = keras.ops.convert_to_tensor(noise)
         inputs = noise if labels is None else [noise, labels]
-        # A direct call, not predict(): no tf.function retracing for each batch
-        # size, and the same float32 output as the export's graph (checked in tests).
-        video = self.generator(inputs, training=False)
+        if self.render_frames is not None:
+            times = np.arange(self.render_frames, dtype=np.float32)
+            video = self.generator.render(inputs, times, training=False)
+        else:
+            # A direct call, not predict(): no tf.function retracing for each batch
+            # size, and the same float32 output as the export's graph (checked in tests).
+            video = self.generator(inputs, training=False)
         return video_to_uint8_numpy(np.asarray(video))
 
 

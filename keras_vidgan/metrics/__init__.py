@@ -1,5 +1,8 @@
 """Evaluation of video generators: FVD and KVD with a Keras port of the Kinetics-400 I3D.
 
+For Moving MNIST, `DigitLegibility` also reports how many generated frames a
+digit classifier reads with confidence and how many clips keep their digits.
+
 FVD is the Fréchet Video Distance of Unterthiner et al. (2018), the video
 counterpart of FID (Heusel et al., 2017); KVD is the kernel distance of
 Binkowski et al. (2018) on the same features. See `docs/evaluation.md` for
@@ -11,6 +14,8 @@ from keras_vidgan.metrics.checkpoint_unpickler import (
     find_i3d_weights,
     read_i3d_checkpoint,
 )
+from keras_vidgan.metrics.digit_classifier import DigitClassifier, load_digit_classifier
+from keras_vidgan.metrics.digit_legibility import DigitLegibility, digit_legibility
 from keras_vidgan.metrics.evaluation_protocol import EvaluationProtocol
 from keras_vidgan.metrics.evaluation_result import EvaluationResult
 from keras_vidgan.metrics.feature_extractor import FeatureExtractor
@@ -20,10 +25,13 @@ from keras_vidgan.metrics.fvd import FVD
 from keras_vidgan.metrics.fvd_callback import FVDCallback
 from keras_vidgan.metrics.i3d import I3D, load_i3d
 from keras_vidgan.metrics.kernel_distance import kernel_distance
+from keras_vidgan.metrics.legibility_result import LegibilityResult
 from keras_vidgan.metrics.statistics_cache import StatisticsCache
 
 __all__ = [
     "CheckpointUnpickler",
+    "DigitClassifier",
+    "DigitLegibility",
     "EvaluationProtocol",
     "EvaluationResult",
     "FVD",
@@ -31,11 +39,14 @@ __all__ = [
     "FeatureExtractor",
     "FeatureStatistics",
     "I3D",
+    "LegibilityResult",
     "StatisticsCache",
+    "digit_legibility",
     "find_i3d_weights",
     "frechet_distance",
     "frechet_distance_from_moments",
     "kernel_distance",
+    "load_digit_classifier",
     "load_i3d",
     "read_i3d_checkpoint",
 ]

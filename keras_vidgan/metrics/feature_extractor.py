@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_vidgan.metrics.clip_batches import clip_batches
 from keras_vidgan.metrics.evaluation_protocol import EvaluationProtocol
 from keras_vidgan.metrics.feature_statistics import FeatureStatistics
 
@@ -141,60 +142,7 @@ class FeatureExtractor:
         return stats
 
     def _batches(self, source, num_clips):
-        # A GAN is judged by what it samples with: its weight average when it keeps one.
-        generator = getattr(source, "sampling_generator", None) or getattr(
-            source, "generator", source
-        )
-        if isinstance(generator, keras.Model) and not isinstance(source, tf.data.Dataset):
-            return self._generated_batches(
-                generator, num_clips, getattr(source, "latent_dim", None)
-            )
-        if isinstance(source, tf.data.Dataset):
-            dataset = source
-            if isinstance(dataset.element_spec, (tuple, list)):
-                dataset = dataset.map(lambda *items: items[0])
-            elif isinstance(dataset.element_spec, dict):
-                raise ValueError("Dataset elements must be clips or (clip, ...) tuples, not dicts.")
-            rank = dataset.element_spec.shape.rank
-            if rank == 5:
-                dataset = dataset.unbatch()
-            elif rank != 4:
-                raise ValueError(
-                    f"Dataset elements must be clips [T, H, W, C] or batches [B, T, H, W, C], "
-                    f"got shape {dataset.element_spec.shape}."
-                )
-            dataset = dataset.take(num_clips).batch(self.batch_size)
-            return dataset.prefetch(tf.data.AUTOTUNE).as_numpy_iterator()
-        array = np.asarray(source)
-        if array.ndim != 5:
-            raise ValueError(
-                f"Expected clips [N, T, H, W, C], got an array of shape {array.shape}."
-            )
-        return (
-            array[i : i + self.batch_size]
-            for i in range(0, min(len(array), num_clips), self.batch_size)
-        )
-
-    def _generated_batches(self, generator, num_clips, latent_dim=None):
-        if latent_dim is None:
-            try:
-                latent_dim = generator.inputs[0].shape[-1]
-            except (AttributeError, IndexError, TypeError, ValueError):
-                latent_dim = getattr(generator, "latent_dim", None)
-        if latent_dim is None:
-            raise ValueError("Cannot read the generator's noise size from its input.")
-        latent_dim = int(latent_dim)
-        seed = self.protocol.seed
-
-        def noise(index):
-            # Per-clip seeds: clip i is the same whatever the batch size.
-            return tf.random.stateless_normal(
-                [latent_dim], seed=tf.stack([tf.constant(seed, tf.int64), index])
-            )
-
-        noises = tf.data.Dataset.range(num_clips).map(noise).batch(self.batch_size)
-        for batch in noises:
-            yield generator(batch, training=False)
+        return clip_batches(source, num_clips, self.batch_size, self.protocol.seed)
 
     def _check_shape(self, shape, description="clips"):
         if shape.rank != 5:

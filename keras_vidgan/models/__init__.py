@@ -5,6 +5,8 @@ from keras_vidgan.models.dvdgan_generator import DVDGANGenerator
 from keras_vidgan.models.gan import GAN
 from keras_vidgan.models.image_discriminator import ImageDiscriminator
 from keras_vidgan.models.mocogan_generator import MoCoGANGenerator
+from keras_vidgan.models.styleganv_discriminator import StyleGANVDiscriminator
+from keras_vidgan.models.styleganv_generator import StyleGANVGenerator
 from keras_vidgan.models.tgan_generator import TGANGenerator
 from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
@@ -16,6 +18,8 @@ __all__ = [
     "DualDiscriminator",
     "ImageDiscriminator",
     "MoCoGANGenerator",
+    "StyleGANVDiscriminator",
+    "StyleGANVGenerator",
     "TGANGenerator",
     "VGANGenerator",
     "VideoDiscriminator",

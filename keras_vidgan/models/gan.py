@@ -48,6 +48,17 @@ class GAN(keras.Model):
     - a generator whose `condition_on_first_frame` attribute is true takes
       the first frame of each real clip as its last input (image-to-video).
 
+    Sparse frames, as in StyleGAN-V (Skorokhodov et al., 2022): a
+    discriminator with a method `sample_times(seed, count) -> int32 [count, K]`
+    scores `K` frames of a clip at sorted times, and takes `[frames, times]`
+    (float times, labels last). For it, each step draws frame indices with
+    that method, the real frames are gathered at them and the generator
+    renders frames at the same times with its method
+    `render(inputs, times, training)` (real and generated frames of an
+    example share their times, so the gradient penalty interpolates frames
+    of equal times); the generator then never renders the whole clip in
+    training unless another discriminator needs it.
+
     It logs `d_loss`, `g_loss`, `real_probability` and `fake_probability`
     (the mean sigmoid of the discriminators' logits on real, resp. generated,
     clips: a probability for the cross-entropy objectives, a squashed score
@@ -55,12 +66,13 @@ class GAN(keras.Model):
     objective anyone minimises; it is there so that callbacks that watch
     `loss`, such as `keras.callbacks.TerminateOnNaN`, see a diverged run.
 
-    Noise, the gradient penalty's interpolation weights and the frames that
+    Noise, the gradient penalty's interpolation weights, the frames that
     `FrameSampler`s pick (MoCoGAN's image discriminator, DVD-GAN's spatial
-    one) are drawn with stateless random numbers from `(seed, step)` for the
-    whole global batch, and each replica takes its own slice. Training is
-    therefore reproducible, resumes exactly from a checkpoint, and does not
-    depend on how many replicas share the batch.
+    one) and the times of sparse discriminators are drawn with stateless
+    random numbers from `(seed, step)` for the whole global batch, and each
+    replica takes its own slice. Training is therefore reproducible, resumes
+    exactly from a checkpoint, and does not depend on how many replicas
+    share the batch.
 
     With `ema_decay`, the GAN keeps an exponential moving average of the
     generator's weights (Yazici et al., 2019, "The Unusual Effectiveness of
@@ -138,6 +150,12 @@ class GAN(keras.Model):
         self.generator = generator
         self.discriminator = discriminator
         self._discriminator_list = _as_named_list(discriminator)
+        if self._sparse_indices() and not hasattr(generator, "render"):
+            raise ValueError(
+                "A discriminator scores frames at sampled times (it has `sample_times`): the "
+                "generator must render frames at given times (a `render` method, as "
+                "`StyleGANVGenerator` has)."
+            )
         self.latent_dim = int(latent_dim)
         self.seed = int(seed)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
@@ -192,9 +210,19 @@ class GAN(keras.Model):
         d_steps=1,
         gradient_penalty=0.0,
         r1=0.0,
+        auto_scale_loss=True,
         **kwargs,
     ):
         """Sets the optimizers, the objective and its penalties, and builds the optimizers.
+
+        When the generator or a discriminator computes in float16 (built
+        with `dtype="mixed_float16"`, or under that global policy), each
+        optimizer is wrapped in a `keras.optimizers.LossScaleOptimizer`, as
+        `keras.Model.compile` does for a single model: the steps multiply
+        each loss by the optimizer's dynamic loss scale before taking
+        gradients, so that small float16 gradients do not underflow to zero,
+        and a step whose gradients overflow is skipped. `d_optimizer` and
+        `g_optimizer` are then the wrappers.
 
         Args:
             d_optimizer: optimizer of the discriminator(s); default
@@ -213,8 +241,13 @@ class GAN(keras.Model):
                 (Gulrajani et al., 2017; 10 in the paper); 0 for none.
             r1: float. R1 weight gamma (Mescheder et al., 2018): `gamma / 2`
                 times the mean squared gradient norm on real clips; 0 for none.
+            auto_scale_loss: bool. Wrap the optimizers in loss scaling when a
+                network computes in float16 (above); optimizers passed as
+                `LossScaleOptimizer`s are kept as they are.
             **kwargs: passed to `keras.Model.compile` (for example
-                `steps_per_execution`).
+                `steps_per_execution`, or `jit_compile=True` to compile the
+                training step with XLA; "auto", Keras' default, compiles it
+                on GPUs. On CPUs XLA takes minutes to compile 3D convolutions).
         """
         if loss_fn is not None and loss is not None:
             raise ValueError("Pass either `loss_fn` (a Keras loss) or `loss`, not both.")
@@ -228,6 +261,9 @@ class GAN(keras.Model):
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5, name="generator_adam")
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each is built for one network.")
+        if auto_scale_loss and self.computes_in_float16():
+            d_optimizer = _with_loss_scaling(d_optimizer)
+            g_optimizer = _with_loss_scaling(g_optimizer)
         if loss is not None:
             self.gan_loss = loss if isinstance(loss, GANLoss) else GANLoss(loss)
             self.loss_fn = None
@@ -240,19 +276,33 @@ class GAN(keras.Model):
         discriminator_variables = self._discriminator_variables()
         discriminator_variable_ids = {id(v) for v in discriminator_variables}
         # Keras' callbacks change `model.optimizer.optimizers`; the GAN step applies
-        # `g_optimizer` and `d_optimizer` itself.
+        # `g_optimizer` and `d_optimizer` itself. A MultiOptimizer cannot hold loss
+        # scaling wrappers: it holds what they wrap (whose learning rates they share).
+        inner_d, inner_g = _without_loss_scaling(d_optimizer), _without_loss_scaling(g_optimizer)
         joint_optimizer = keras.optimizers.MultiOptimizer(
-            lambda variable: (
-                d_optimizer if id(variable) in discriminator_variable_ids else g_optimizer
-            ),
+            lambda variable: inner_d if id(variable) in discriminator_variable_ids else inner_g,
             name="gan_optimizers",
         )
-        super().compile(optimizer=joint_optimizer, **kwargs)
+        # Loss scaling is the GAN's own (above): not around the joint optimizer, even
+        # when the GAN itself was built under the global mixed_float16 policy.
+        super().compile(optimizer=joint_optimizer, auto_scale_loss=False, **kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         # Built here, not lazily: MirroredStrategy cannot create optimizer slots
         # while tracing the first step (keras-team/keras#23085).
         joint_optimizer.build(self.generator.trainable_variables + discriminator_variables)
+        for optimizer, variables in (
+            (g_optimizer, self.generator.trainable_variables),
+            (d_optimizer, discriminator_variables),
+        ):
+            if optimizer is not _without_loss_scaling(optimizer):
+                # Its loss scale and growth counter; saved as `d_optimizer`/`g_optimizer`.
+                optimizer.build(variables)
+
+    def computes_in_float16(self):
+        """Whether the generator or a discriminator has float16 layers (`mixed_float16`)."""
+        networks = [self.generator] + [model for _, model in self._discriminator_list]
+        return any(_has_float16_layers(network) for network in networks)
 
     def get_compile_config(self):
         if self.d_optimizer is None:
@@ -306,6 +356,14 @@ class GAN(keras.Model):
                     variables.append(variable)
         return variables
 
+    def _sparse_indices(self):
+        """Positions of the discriminators that score frames at sampled times."""
+        return [
+            index
+            for index, (_, discriminator) in enumerate(self._discriminator_list)
+            if hasattr(discriminator, "sample_times")
+        ]
+
     def _stream_seed(self, offset):
         """The stateless seed of draw `offset` of the current step.
 
@@ -358,6 +416,19 @@ class GAN(keras.Model):
         return self._replica_slice(
             lambda n: tf.random.stateless_normal([n, self.latent_dim], seed=seed), batch_size
         )
+
+    def sample_frame_times(self, batch_size, offset=0, discriminator_index=0):
+        """The int32 frame indices `[B, K]` a sparse discriminator scores, for draw `offset`.
+
+        Drawn by that discriminator's `sample_times` for the global batch
+        from the seed of draw `offset` folded with 3, then with
+        `discriminator_index` (noise uses the seed itself, interpolation
+        weights fold in 1, frame picks 2); this replica takes its rows.
+        """
+        _, discriminator = self._discriminator_list[discriminator_index]
+        fold_in = tf.random.experimental.stateless_fold_in
+        seed = fold_in(fold_in(self._stream_seed(offset), 3), discriminator_index)
+        return self._replica_slice(lambda n: discriminator.sample_times(seed, n), batch_size)
 
     def sample_interpolation_weights(self, batch_size, offset=0):
         """The gradient penalty's `epsilon ~ U[0, 1]`, one per example, for draw `offset`."""
@@ -418,7 +489,8 @@ class GAN(keras.Model):
         if isinstance(real, (tuple, list)):
             real, labels = real[0], (real[1] if len(real) > 1 else labels)
         self._check_clip_shape(real)
-        real = tf.cast(real, self.compute_dtype)
+        # Clips and losses stay float32 whatever the networks compute in.
+        real = tf.cast(real, tf.float32)
         labels = self._labels_from(labels)
         first_frames = real[:, 0] if self.condition_on_first_frame else None
         batch_size = tf.shape(real)[0]
@@ -440,12 +512,13 @@ class GAN(keras.Model):
         self.fake_probability_tracker.update_state(tf.sigmoid(fake_logits))
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def score(self, discriminator, clips, labels=None, training=True):
-        """float32 logits `[B, K]` of one discriminator, with labels (or texts) if it takes them."""
+    def score(self, discriminator, clips, labels=None, training=True, times=None):
+        """float32 logits `[B, K]` of one discriminator, with times and labels (or texts) if it
+        takes them."""
+        inputs = [clips] + ([times] if times is not None else [])
         if _takes_condition(discriminator):
-            logits = discriminator([clips, labels], training=training)
-        else:
-            logits = discriminator(clips, training=training)
+            inputs.append(labels)
+        logits = discriminator(inputs[0] if len(inputs) == 1 else inputs, training=training)
         logits = tf.cast(logits, tf.float32)
         return tf.reshape(logits, [tf.shape(logits)[0], -1])
 
@@ -465,8 +538,23 @@ class GAN(keras.Model):
         """
         batch_size = tf.shape(real)[0]
         noise = self.sample_noise(batch_size, offset=offset)
-        fake = self.generator(self.generator_inputs(noise, labels, first_frames), training=True)
-        fake = tf.cast(fake, real.dtype)
+        inputs = self.generator_inputs(noise, labels, first_frames)
+        sparse = self._sparse_indices()
+        fake = None
+        if len(sparse) < len(self._discriminator_list):
+            fake = tf.cast(self.generator(inputs, training=True), real.dtype)
+        # What each discriminator scores: whole clips, or frames at sampled times.
+        views = []
+        for index in range(len(self._discriminator_list)):
+            if index in sparse:
+                indices = self.sample_frame_times(batch_size, offset, index)
+                times = tf.cast(indices, tf.float32)
+                rendered = self.generator.render(inputs, times, training=True)
+                views.append(
+                    (tf.gather(real, indices, batch_dims=1), tf.cast(rendered, real.dtype), times)
+                )
+            else:
+                views.append((real, fake, None))
         if self.gradient_penalty_weight:
             epsilon = self.sample_interpolation_weights(batch_size, offset=offset)
         # GAN-CLS's mismatched pairs: each real clip with the caption of its neighbour.
@@ -475,34 +563,43 @@ class GAN(keras.Model):
             per_example = tf.zeros([batch_size], tf.float32)
             all_real, all_fake = [], []
             for index, (_, discriminator) in enumerate(self._discriminator_list):
+                real_view, fake_view, times = views[index]
                 with self.frame_picks(offset, index, "real"):
-                    real_logits = self.score(discriminator, real, labels)
+                    real_logits = self.score(discriminator, real_view, labels, times=times)
                 with self.frame_picks(offset, index, "generated"):
-                    fake_logits = self.score(discriminator, fake, labels)
+                    fake_logits = self.score(discriminator, fake_view, labels, times=times)
                 if mismatched is not None and _takes_condition(discriminator):
                     # The same frames of the same clips: only the caption differs.
                     with self.frame_picks(offset, index, "real"):
-                        mismatched_logits = self.score(discriminator, real, mismatched)
+                        mismatched_logits = self.score(
+                            discriminator, real_view, mismatched, times=times
+                        )
                     per_example += 0.5 * (
                         self.discriminator_loss(real_logits, fake_logits)
                         + self.discriminator_loss(real_logits, mismatched_logits)
                     )
                 else:
                     per_example += self.discriminator_loss(real_logits, fake_logits)
-                critic = lambda clips, d=discriminator: self.score(d, clips, labels)  # noqa: E731
+
+                def critic(clips, d=discriminator, times=times):
+                    return self.score(d, clips, labels, times=times)
+
                 if self.gradient_penalty_weight:
                     with self.frame_picks(offset, index, "interpolated"):
                         per_example += self.gradient_penalty_weight * gradient_penalty(
-                            critic, real, fake, epsilon
+                            critic, real_view, fake_view, epsilon
                         )
                 if self.r1_weight:
                     with self.frame_picks(offset, index, "real_r1"):
-                        per_example += 0.5 * self.r1_weight * r1_penalty(critic, real)
+                        per_example += 0.5 * self.r1_weight * r1_penalty(critic, real_view)
                 all_real.append(real_logits)
                 all_fake.append(fake_logits)
             loss = tf.nn.compute_average_loss(per_example)
+            # Multiplied by the loss scale under float16 (a `LossScaleOptimizer`, which
+            # divides the gradients by it again), unchanged otherwise.
+            scaled_loss = self.d_optimizer.scale_loss(loss)
         variables = self._discriminator_variables()
-        self.d_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.d_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return per_example, tf.concat(all_real, axis=1), tf.concat(all_fake, axis=1)
 
     def generator_step(self, batch_size, labels=None, first_frames=None):
@@ -515,18 +612,28 @@ class GAN(keras.Model):
             The per-example generator loss, regularisation included.
         """
         noise = self.sample_noise(batch_size, offset=self.d_steps)
+        inputs = self.generator_inputs(noise, labels, first_frames)
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        sparse = self._sparse_indices()
         with tf.GradientTape() as tape:
-            fake, regularization = self.generate_with_regularization(
-                self.generator_inputs(noise, labels, first_frames)
-            )
+            fake, regularization = None, tf.constant(0.0)
+            if len(sparse) < len(self._discriminator_list):
+                fake, regularization = self.generate_with_regularization(inputs)
             adversarial = tf.zeros([batch_size], tf.float32)
             for index, (_, discriminator) in enumerate(self._discriminator_list):
+                clips, times = fake, None
+                if index in sparse:
+                    times = tf.cast(
+                        self.sample_frame_times(batch_size, self.d_steps, index), tf.float32
+                    )
+                    clips = self.generator.render(inputs, times, training=True)
                 with self.frame_picks(self.d_steps, index, "generated"):
-                    adversarial += self.generator_loss(self.score(discriminator, fake, labels))
+                    logits = self.score(discriminator, clips, labels, times=times)
+                    adversarial += self.generator_loss(logits)
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
+            scaled_loss = self.g_optimizer.scale_loss(loss)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.g_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return adversarial + regularization
 
     def update_moving_average(self):
@@ -691,6 +798,24 @@ def _as_named_list(discriminator):
             raise ValueError("Pass at least one discriminator.")
         return [(f"discriminator_{index}", model) for index, model in enumerate(discriminator)]
     return [("discriminator", discriminator)]
+
+
+def _has_float16_layers(layer):
+    if layer.compute_dtype == "float16":
+        return True
+    return any(_has_float16_layers(inner) for inner in getattr(layer, "layers", []))
+
+
+def _with_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer, name=f"{optimizer.name}_loss_scale")
+
+
+def _without_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
 
 
 def _copy_model(model):

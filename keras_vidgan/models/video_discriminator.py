@@ -17,6 +17,15 @@ class VideoDiscriminator(VideoModel):
     let the network tell them apart by the batch instead of by the clip, and
     would differ between one device and several replicas.
 
+    Cost: this is the mirror of VGAN's generator (Vondrick et al., 2016):
+    4x4x4 convolutions of stride 2, `width` doubling to 8x, and the 2x4x4
+    grid that remains mapped to one logit (a dense layer here, a 2x4x4
+    convolution in the paper: the same products). At the paper's
+    configuration (32 frames of 64x64x3, `width=64`) it costs 4.16 GFLOP per
+    clip, exactly the paper's count; the paper's batch normalization is left
+    out (above). TGAN's 3D discriminator is the same network: 2.08 GFLOP for
+    16 frames.
+
     Args:
         frames: int. Frames per clip, one of 8, 16, 32.
         size: int. Height and width, one of 32, 64, 128.

@@ -1,3 +1,4 @@
+import functools
 import inspect
 
 import keras
@@ -29,7 +30,12 @@ class VideoModel(keras.Model):
       `super().__init__` with the value it actually used);
     - returns those attributes from `get_config`, with `name`, `trainable`
       and `dtype`, and rebuilds the model from them in `from_config`, so a
-      saved model is its constructor call plus its weights.
+      saved model is its constructor call plus its weights;
+    - builds the subclass's layers under the `dtype` policy it is given
+      (for example `dtype="mixed_bfloat16"`), not under the global one, so
+      that a model reloaded in a process with another global policy
+      computes exactly as it did when saved. Layers created with an explicit
+      `dtype`, such as float32 output layers, keep theirs.
 
     `inputs` may hold None for an input the model does not take (for
     example `labels` without classes); a single remaining input is passed
@@ -89,6 +95,11 @@ class VideoModel(keras.Model):
         # A plain attribute, outside Keras' tracking: `__init__` takes it back.
         object.__setattr__(model, "_constructor_arguments", arguments)
         return model
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__ = _under_own_dtype_policy(vars(cls)["__init__"])
 
     def __init__(self, inputs, outputs, **kwargs):
         if type(self) is VideoModel:
@@ -179,6 +190,33 @@ class VideoModel(keras.Model):
     def from_config(cls, config):
         # Keras' default would revive a plain functional `keras.Model`.
         return cls(**config)
+
+
+def _under_own_dtype_policy(init):
+    """`init`, run with the global dtype policy set to its `dtype` argument (if given).
+
+    Keras layers take the global policy when they are created without a
+    `dtype`; a functional model's own `dtype` does not reach the layers built
+    before it. Keras has no scoped policy, so the global one is set for the
+    constructor's duration and restored (it is thread-local state).
+    """
+
+    @functools.wraps(init)
+    def init_under_policy(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if dtype is None:
+            return init(self, *args, **kwargs)
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(keras.dtype_policies.get(dtype))
+        try:
+            return init(self, *args, **kwargs)
+        finally:
+            keras.config.set_dtype_policy(previous)
+
+    # Keras reads the constructor's arguments with `inspect.getfullargspec`, which
+    # ignores `__wrapped__` but honours `__signature__`.
+    init_under_policy.__signature__ = inspect.signature(init)
+    return init_under_policy
 
 
 def _check_shared_arguments(arguments):

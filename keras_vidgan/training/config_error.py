@@ -15,6 +15,6 @@ class ConfigError(ValueError):
     try:
         TrainConfig(model="vgann").validate()
     except ConfigError as error:
-        print(error)  # model must be one of vgan, tgan, mocogan, dvdgan; got 'vgann'.
+        print(error)  # model must be one of vgan, tgan, mocogan, dvdgan, styleganv; got 'vgann'.
     ```
     """

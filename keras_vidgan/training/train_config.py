@@ -6,7 +6,7 @@ import os
 
 from keras_vidgan.training.config_error import ConfigError
 
-DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan")
+DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
 DATASETS = ("moving_mnist", "bouncing_balls")
 # --loss names: the GAN objective and, for wgan-gp, the gradient penalty weight (Gulrajani et al.).
 LOSSES = {
@@ -20,14 +20,16 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 CONDITIONS = ("class", "text")
 # The designs whose generator and discriminators take text (models.model_zoo.TEXT_DESIGNS).
 TEXT_DESIGNS = ("vgan", "mocogan")
+# Keras dtype policies of the networks: what they compute in (their weights stay float32).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 # Settings a resumed run may change: they steer how long and how loudly it trains and what it
 # keeps, never what it learns. Every other field is part of the experiment.
 SESSION_FIELDS = frozenset(
     {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
-     "out", "checkpoint_every", "fps"}
+     "out", "checkpoint_every", "fps", "jit_compile"}
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
-FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
+FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32"}
 
 
 @dataclasses.dataclass
@@ -50,8 +52,12 @@ class TrainConfig:
         frames, size, channels: the clip shape.
         latent_dim: noise size of the generator.
         width: base width of both networks.
-        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
-        model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`.
+        upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`
+            (`VGANGenerator`).
+        model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`,
+            `"styleganv"`.
+        sampled_frames: frames per clip the `styleganv` discriminator scores
+            and its generator renders in training (at most `frames`).
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         ema: decay of the generator's moving average, or None for none.
@@ -79,6 +85,16 @@ class TrainConfig:
         verbose: Keras progress output: 0 silent, 1 a progress bar, 2 a
             line per epoch.
         fps: frame rate of the sample videos.
+        precision: what the networks compute in: `"float32"`,
+            `"mixed_bfloat16"` or `"mixed_float16"` (float16 with loss
+            scaling), for GPUs and TPUs: on CPUs TensorFlow 2.21's bfloat16
+            Conv3D gradients are wrong, float16 is slow. Weights, losses and
+            clips stay float32.
+        jit_compile: compile the training step with XLA (for GPUs: on CPUs
+            compiling 3D convolutions takes minutes). XLA draws other random
+            numbers than TensorFlow's kernels for the same `(seed, step)`
+            (tensorflow/tensorflow#121243), so switching it between sessions
+            changes the noise stream, not what the run learns.
 
     Example:
 
@@ -100,8 +116,9 @@ class TrainConfig:
     channels: int = 1
     latent_dim: int = 100
     width: int = 16
-    upsampling: str = "resize"
+    upsampling: str = "icnr"
     model: str = "vgan"
+    sampled_frames: int = 3
     loss: str = "bce"
     r1: float = 0.0
     ema: float | None = None
@@ -121,6 +138,8 @@ class TrainConfig:
     checkpoint_every: int | None = None
     verbose: int = 1
     fps: int = 8
+    precision: str = "float32"
+    jit_compile: bool = False
 
     def __post_init__(self):
         # Earlier releases stored a boolean for class conditioning.
@@ -153,14 +172,24 @@ class TrainConfig:
         _choice("dataset", self.dataset, DATASETS)
         _choice("model", self.model, DESIGNS)
         _choice("loss", self.loss, tuple(LOSSES))
-        _choice("upsampling", self.upsampling, ("resize", "transpose"))
+        _choice("upsampling", self.upsampling, ("icnr", "transpose", "resize"))
         _choice("strategy", self.strategy, STRATEGIES)
         _choice("frames", self.frames, (8, 16, 32))
         _choice("size", self.size, (32, 64, 128))
         _choice("channels", self.channels, (1, 3))
         _choice("verbose", self.verbose, (0, 1, 2))
+        _choice("precision", self.precision, PRECISIONS)
+        if not isinstance(self.jit_compile, bool):
+            raise ConfigError(f"jit_compile must be True or False, got {self.jit_compile!r}.")
+        if self.jit_compile and self.strategy != "default":
+            # XLA places the step on one device, the replicas' variables live on several.
+            raise ConfigError(
+                f"jit_compile works with the default strategy only, not {self.strategy!r}: "
+                "drop --jit-compile, or train with --strategy default."
+            )
         for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
-                     "steps_per_epoch", "num_samples", "keep_checkpoints", "fps"):
+                     "steps_per_epoch", "num_samples", "keep_checkpoints", "fps",
+                     "sampled_frames"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}.")
@@ -182,6 +211,9 @@ class TrainConfig:
         ):
             raise ConfigError(f"checkpoint_every must be a positive number of steps, got "
                               f"{self.checkpoint_every!r}.")
+        if self.model == "styleganv" and self.sampled_frames > self.frames:
+            raise ConfigError(f"sampled_frames ({self.sampled_frames}) cannot exceed frames "
+                              f"({self.frames}).")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
         if self.conditional is not None:

@@ -23,6 +23,12 @@ def test_flags_reach_the_config():
     assert (config.g_lr, config.conditional) == (1e-4, "class")
 
 
+def test_precision_and_xla_flags_reach_the_config():
+    args = parse_arguments(["train", "--precision", "mixed_bfloat16", "--jit-compile"])
+    config = TrainConfig(**config_values(args))
+    assert (config.precision, config.jit_compile) == ("mixed_bfloat16", True)
+
+
 def test_help_shows_every_default(capsys):
     with pytest.raises(SystemExit) as exit_status:
         parse_arguments(["train", "--help"])
@@ -65,3 +71,8 @@ def test_help_and_bad_values_do_not_load_tensorflow():
     assert _run_parser_only("train", "--help").returncode == 0
     bad = _run_parser_only("train", "--frames", "12")
     assert bad.returncode == 2 and "argument --frames: invalid choice" in bad.stderr
+    bad = _run_parser_only("train", "--precision", "float16")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines()[-1].startswith(
+        "keras-vidgan train: error: argument --precision: invalid choice: 'float16'"
+    )

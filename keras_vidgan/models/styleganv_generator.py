@@ -1,0 +1,273 @@
+import math
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from keras_vidgan.models.config_checks import check_positive_int
+from keras_vidgan.models.model_blocks import stage_widths
+from keras_vidgan.models.video_model import VideoModel
+
+# Motion codes a frame's time embedding looks back over (the width of the
+# convolution along the code sequence); the noise holds that many minus one
+# codes before time 0, so that the first code is made like every later one.
+MOTION_KERNEL = 3
+# Sine/cosine pairs of the time embedding.
+TIME_FREQUENCIES = 8
+
+
+@keras.saving.register_keras_serializable(package="keras_vidgan")
+class StyleGANVGenerator(VideoModel):
+    """A continuous-time generator after StyleGAN-V (Skorokhodov et al., CVPR 2022).
+
+    A clip is a content code, fixed for the clip, and a sequence of motion
+    codes, one every `motion_spacing` frames. A frame is rendered at any
+    time `t` (a float, in frames) by a 2D synthesis network, so a clip costs
+    2D convolutions per rendered frame and training may render only a few
+    frames of each clip (`GAN` does when the discriminator has a
+    `sample_times` method, as `StyleGANVDiscriminator` has).
+
+    - Content: the content noise (and a learned label embedding, for a
+      class-conditional model) goes through a two-layer mapping network to a
+      style vector `w`.
+    - Motion: a causal 1D convolution (kernel 3, no padding) over the motion
+      noise sequence makes the motion codes `u_j`, placed at times
+      `j * motion_spacing`; `u(t)` interpolates the two codes around `t`
+      linearly, so it is continuous in `t` and, since the codes are random,
+      aperiodic. The time embedding is `u(t)` joined with
+      `a * sin(s * omega * t + phi)` and the matching cosines, where the
+      frequencies `omega` are fixed (periods spaced geometrically from 2
+      frames to twice the clip) and the amplitudes `a`, frequency scales
+      `s` and phases `phi` are linear maps of `u(t)`.
+    - Synthesis: a dense layer maps `[time embedding, w]` to a 4x4 map, then
+      stages of 2x nearest-neighbour upsampling and 3x3 convolution, each
+      followed by adaptive instance normalisation (AdaIN) with a per-channel
+      scale and shift computed from `w`, and a LeakyReLU; a 3x3 convolution
+      with tanh makes the pixels.
+
+    Simplified from the paper: AdaIN (StyleGAN 1) instead of modulated and
+    demodulated convolutions, no per-pixel noise, no equalised learning rate
+    or mapping-network learning-rate multiplier; one motion convolution of
+    kernel 3 instead of two of kernel 11; the embedding's amplitudes, scales
+    and phases come from the interpolated code `u(t)` (continuous by
+    construction) instead of the left code plus the paper's alignment terms;
+    the time embedding and `w` set the 4x4 input instead of modulating a
+    learned constant; motion codes sit at fixed times `0, d, 2d, ...` of
+    every clip.
+
+    The noise holds everything random about a clip, so one vector per clip
+    samples and exports as for the other designs: its first `content_dim`
+    entries are the content noise, then come `motion_codes(frames)` motion
+    noise vectors of `motion_dim` entries (the first `MOTION_KERNEL - 1`
+    of them before time 0). `latent_dim` is the total.
+
+    Calling the model renders every one of the `frames` frames. `render`
+    renders any times, and, given a longer noise vector
+    (`latent_dim_for(num_frames)`), more frames than trained: the motion
+    convolution is causal, so appending motion codes leaves the earlier
+    frames unchanged, and the noise of `noise_from_seeds(seeds,
+    latent_dim_for(n))` extends that of the trained length (the seeded
+    draw's first entries do not depend on its length).
+
+    Args:
+        frames: int. Frames per clip (the clips it trains against), one of
+            8, 16, 32.
+        size: int. Height and width, one of 32, 64, 128.
+        channels: int. 1 or 3.
+        width: int. Channels of the finest feature map; coarser stages are
+            wider, up to 8x.
+        content_dim: int. Size of the content noise.
+        motion_dim: int. Size of each motion noise vector and motion code.
+        motion_spacing: int. Frames between two motion codes.
+        num_classes: int or None. With classes, the generator takes int
+            labels `[B]` after the noise; their embedding joins the content
+            noise.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    ```python
+    import numpy as np
+    import keras_vidgan
+
+    generator = keras_vidgan.models.StyleGANVGenerator(
+        frames=8, size=32, channels=1, width=4, content_dim=8, motion_dim=4
+    )
+    print(generator.latent_dim)  # 28: 8 of content, 5 motion codes of 4
+    noise = np.zeros((2, 28), "float32")
+    print(generator(noise).shape)  # (2, 8, 32, 32, 1)
+    # Two frames per clip, at any times:
+    print(generator.render(noise, [[0.0, 2.5], [1.0, 7.0]]).shape)  # (2, 2, 32, 32, 1)
+    # Twice as many frames as trained, from a longer noise vector:
+    longer = np.zeros((2, generator.latent_dim_for(16)), "float32")
+    print(generator.render(longer, np.arange(16)).shape)  # (2, 16, 32, 32, 1)
+    ```
+    """
+
+    def __init__(
+        self,
+        frames=16,
+        size=64,
+        channels=1,
+        width=32,
+        content_dim=100,
+        motion_dim=16,
+        motion_spacing=4,
+        num_classes=None,
+        **kwargs,
+    ):
+        check_positive_int("motion_spacing", motion_spacing)
+        latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
+        noise = keras.Input((latent_dim,), name="noise")
+        labels = self.labels_input(num_classes)
+        renderer = _renderer(
+            frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes
+        )
+        # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
+        # arrays: they then become constants of the traced graph, not captured eager
+        # tensors, which tf2onnx would turn into extra inputs of an ONNX export.
+        times = ops.zeros_like(noise[:, :1]) + np.arange(frames, dtype="float32")
+        content = noise[:, :content_dim]
+        motion = layers.Reshape((-1, motion_dim))(noise[:, content_dim:])
+        renderer_inputs = [content, motion, times] + ([labels] if labels is not None else [])
+        video = renderer(renderer_inputs)
+        super().__init__([noise, labels], video, **kwargs)
+        # Not an argument: the size of the noise that holds content and motion.
+        self.latent_dim = latent_dim
+
+    def motion_codes(self, num_frames):
+        """Motion noise vectors that `num_frames` frames (times 0 to `num_frames - 1`) need."""
+        check_positive_int("num_frames", num_frames)
+        return _motion_codes(num_frames, self.motion_spacing)
+
+    def latent_dim_for(self, num_frames):
+        """The noise size that renders `num_frames` frames (`latent_dim` for `frames`)."""
+        return self.content_dim + self.motion_codes(num_frames) * self.motion_dim
+
+    def render(self, inputs, times, training=False):
+        """Frames at the given times: `[B, K, H, W, C]` in [-1, 1].
+
+        Args:
+            inputs: noise `[B, N]` (with labels `[B]` after it, as
+                `[noise, labels]`, for a class-conditional model).
+                `N = content_dim + M * motion_dim` for some number of motion
+                codes `M >= MOTION_KERNEL`; `latent_dim_for(n)` covers the
+                times 0 to `n - 1`.
+            times: float `[K]` (the same times for every clip) or `[B, K]`,
+                in frames, from 0. A time past the last motion code sees a
+                zero motion code: concrete times are checked.
+            training: passed to the layers.
+        """
+        import tensorflow as tf
+
+        if self.num_classes is not None:
+            noise, labels = inputs
+        else:
+            noise, labels = (inputs[0] if isinstance(inputs, (list, tuple)) else inputs), None
+        noise = tf.convert_to_tensor(noise, dtype=tf.float32)
+        motion_entries = int(noise.shape[-1]) - self.content_dim
+        if motion_entries < MOTION_KERNEL * self.motion_dim or motion_entries % self.motion_dim:
+            raise ValueError(
+                f"The noise has {noise.shape[-1]} entries: it must hold {self.content_dim} of "
+                f"content and at least {MOTION_KERNEL} motion codes of {self.motion_dim}; "
+                "`latent_dim_for(num_frames)` gives the size for a number of frames."
+            )
+        if not tf.is_tensor(times):
+            last = (motion_entries // self.motion_dim - MOTION_KERNEL) * self.motion_spacing
+            times = np.asarray(times, np.float32)
+            if times.size and (times.min() < 0 or times.max() > last):
+                raise ValueError(
+                    f"times must be in [0, {last}] for this noise; pass a noise of "
+                    f"`latent_dim_for(num_frames)` entries to render later frames."
+                )
+        times = tf.cast(tf.convert_to_tensor(times), tf.float32)
+        if times.shape.rank == 1:
+            times = tf.broadcast_to(times[None], [tf.shape(noise)[0], tf.shape(times)[0]])
+        motion = tf.reshape(noise[:, self.content_dim :], [tf.shape(noise)[0], -1, self.motion_dim])
+        renderer_inputs = [noise[:, : self.content_dim], motion, times]
+        if labels is not None:
+            renderer_inputs.append(tf.cast(labels, tf.int32))
+        return self.get_layer("renderer")(renderer_inputs, training=training)
+
+
+def _motion_codes(num_frames, spacing):
+    # Codes at times 0, d, 2d, ... up to the last frame, plus the history before 0.
+    return math.ceil((num_frames - 1) / spacing) + MOTION_KERNEL
+
+
+def _renderer(frames, size, channels, width, content_dim, motion_dim, spacing, num_classes):
+    """The network behind `render`: (content, motion noise, times, labels) -> frames."""
+    content = keras.Input((content_dim,), name="content")
+    motion_noise = keras.Input((None, motion_dim), name="motion_noise")
+    times = keras.Input((None,), name="times")
+    labels = VideoModel.labels_input(num_classes)
+    style_dim = 8 * width
+
+    code = VideoModel.join_codes(
+        [content, VideoModel.label_embedding(labels, num_classes, content_dim)]
+    )
+    # Normalised to unit mean square, as StyleGAN's mapping network does first.
+    code = code * ops.rsqrt(ops.mean(ops.square(code), axis=-1, keepdims=True) + 1e-8)
+    w = code
+    for index in range(2):
+        w = layers.Dense(style_dim, name=f"mapping{index}")(w)
+        w = layers.LeakyReLU(0.2)(w)
+
+    embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
+    # [B, K, E] and w repeated for each frame: the 4x4 input of each frame.
+    repeated_w = ops.zeros_like(embedding[..., :1]) + ops.expand_dims(w, 1)
+    frame_code = layers.Concatenate()([embedding, repeated_w])
+    stages = int(math.log2(size // 4))
+    widths = stage_widths(width, stages)
+    x = layers.Dense(4 * 4 * widths[0], name="input_map")(frame_code)
+    x = layers.Reshape((-1, 4, 4, widths[0]))(x)
+    x = _adain(x, w, "input_map_adain")
+    x = layers.LeakyReLU(0.2)(x)
+    for index in range(stages):
+        out_width = widths[index + 1] if index + 1 < stages else width
+        x = layers.UpSampling3D((1, 2, 2))(x)
+        # One frame per kernel: a 2D convolution applied to every frame.
+        x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"up{index}")(x)
+        x = _adain(x, w, f"up{index}_adain")
+        x = layers.LeakyReLU(0.2)(x)
+    frames_out = layers.Conv3D(
+        channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name="rgb"
+    )(x)
+    inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
+    return keras.Model(inputs, frames_out, name="renderer")
+
+
+def _time_embedding(motion_noise, times, frames, motion_dim, spacing):
+    """`[B, K, E]`: the interpolated motion code at each time and its Fourier features."""
+    # "valid": code j sees noise j .. j + MOTION_KERNEL - 1, so the codes are causal in time.
+    codes = layers.Conv1D(motion_dim, MOTION_KERNEL, name="motion_conv")(motion_noise)
+    codes = layers.LeakyReLU(0.2)(codes)
+    # Linear interpolation as a weighted sum: the hat function max(0, 1 - |t/d - j|)
+    # weighs code j; it needs neither gathers nor a static number of codes.
+    positions = ops.cumsum(ops.ones_like(codes[..., 0]), axis=1) - 1.0  # [B, M]
+    hats = ops.relu(
+        1.0 - ops.abs(ops.expand_dims(times / spacing, -1) - ops.expand_dims(positions, 1))
+    )  # [B, K, M]
+    code_at_t = ops.einsum("bkm,bmd->bkd", hats, codes)
+    periods = np.geomspace(2.0, 2.0 * frames, TIME_FREQUENCIES)
+    omega = (2 * np.pi / periods).astype("float32")
+    amplitude = layers.Dense(TIME_FREQUENCIES, name="time_amplitude")(code_at_t)
+    scale = 1.0 + ops.tanh(layers.Dense(TIME_FREQUENCIES, name="time_scale")(code_at_t))
+    phase = layers.Dense(TIME_FREQUENCIES, name="time_phase")(code_at_t)
+    angle = scale * omega * ops.expand_dims(times, -1) + phase
+    return layers.Concatenate(name="time_embedding")(
+        [code_at_t, amplitude * ops.sin(angle), amplitude * ops.cos(angle)]
+    )
+
+
+def _adain(x, w, name):
+    """Adaptive instance normalisation of `[B, K, h, w, C]` by a scale and shift from `w`."""
+    channels = x.shape[-1]
+    mean = ops.mean(x, axis=(2, 3), keepdims=True)
+    variance = ops.var(x, axis=(2, 3), keepdims=True)
+    normalized = (x - mean) * ops.rsqrt(variance + 1e-5)
+    scale = layers.Dense(channels, name=f"{name}_scale")(w)
+    shift = layers.Dense(channels, name=f"{name}_shift")(w)
+    scale = layers.Reshape((1, 1, 1, channels))(scale)
+    shift = layers.Reshape((1, 1, 1, channels))(shift)
+    return normalized * (1.0 + scale) + shift

@@ -1,0 +1,269 @@
+"""The StyleGAN-V design: continuous-time rendering, sampled frame times, and training on them.
+
+The MirroredStrategy side (the same step on one device and on two replicas)
+is in `test_styleganv_mirrored.py`.
+"""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from helpers.gan_fixtures import batches, moving_square_clips
+from helpers.model_checks import ModelCase, SavedModels
+
+from keras_vidgan.models import (
+    GAN,
+    StyleGANVDiscriminator,
+    StyleGANVGenerator,
+    VGANGenerator,
+)
+from keras_vidgan.models.model_zoo import build_design
+
+pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+
+CLIP = dict(frames=8, size=32, channels=1)
+GENERATOR = dict(**CLIP, width=4, content_dim=6, motion_dim=3)
+# 6 of content, then 5 motion codes of 3: two before time 0, then at times 0, 4 and 8.
+LATENT = 6 + 3 * 5
+LABELS = np.array([0, 2], "int32")
+
+
+def _numpy(tensor):
+    return keras.ops.convert_to_numpy(tensor)
+
+
+def _noise(size=LATENT, batch=2, seed=0):
+    return np.random.default_rng(seed).normal(size=(batch, size)).astype("float32")
+
+
+def _frames(k, batch=2, seed=1):
+    return np.random.default_rng(seed).uniform(-1, 1, (batch, k, 32, 32, 1)).astype("float32")
+
+
+def _times(*rows):
+    return np.array(rows, "float32")
+
+
+def _train_a_step(gan):
+    gan.compile(loss="wgan", gradient_penalty=1.0, r1=0.5, d_steps=2)
+    clips = tf.constant(moving_square_clips(2))
+    # Eagerly: tracing `fit()` would cost more than the rest of the checks.
+    gan.train_step((clips, tf.constant(LABELS[:2] % 2)))
+
+
+CASES = {
+    "generator": ModelCase(
+        StyleGANVGenerator, GENERATOR, _noise(), (2, 8, 32, 32, 1), output_range=(-1, 1)
+    ),
+    "generator_conditional_spacing_2": ModelCase(
+        StyleGANVGenerator,
+        {**GENERATOR, "num_classes": 3, "motion_spacing": 2},
+        [_noise(6 + 3 * 7), LABELS],
+        (2, 8, 32, 32, 1),
+        output_range=(-1, 1),
+    ),
+    "discriminator": ModelCase(
+        StyleGANVDiscriminator,
+        {**CLIP, "width": 4},
+        [_frames(3), _times([0, 2, 7], [1, 2, 3])],
+        (2, 1),
+    ),
+    "discriminator_conditional_sn_max_span": ModelCase(
+        StyleGANVDiscriminator,
+        {**CLIP, "width": 4, "sampled_frames": 2, "max_span": 4, "num_classes": 3,
+         "spectral_norm": True},
+        [_frames(2), _times([0, 4], [3, 4]), LABELS],
+        (2, 1),
+    ),
+    "discriminator_one_frame": ModelCase(
+        StyleGANVDiscriminator,
+        {**CLIP, "width": 4, "sampled_frames": 1},
+        [_frames(1), _times([3], [5])],
+        (2, 1),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    cases = {
+        **CASES,
+        # Class-conditional, moving average, every penalty, two discriminator steps:
+        # the optimizers' state and the average must survive a fresh process.
+        "gan_conditional_ema": ModelCase(
+            GAN,
+            dict(
+                generator=StyleGANVGenerator(**GENERATOR, num_classes=2, name="generator"),
+                discriminator=StyleGANVDiscriminator(
+                    **CLIP, width=4, sampled_frames=2, num_classes=2, name="discriminator"
+                ),
+                seed=5,
+                ema_decay=0.9,
+            ),
+            [_noise(), LABELS % 2],
+            (2, 8, 32, 32, 1),
+            output_range=(-1, 1),
+            prepare=_train_a_step,
+        ),
+    }
+    return SavedModels(cases, tmp_path_factory.mktemp("styleganv"))
+
+
+@pytest.mark.parametrize("name", sorted(CASES) + ["gan_conditional_ema"])
+def test_model(saved, name):
+    saved.run_model_test(name)
+
+
+def test_the_saved_moving_average_moved(saved):
+    outputs = saved.outputs["gan_conditional_ema"]
+    assert not np.array_equal(outputs["sampling_outputs"], outputs["outputs"])
+
+
+def test_calling_renders_every_frame_and_render_takes_any_times(saved):
+    generator = saved.models["generator"]
+    noise = _noise(seed=3)
+    clips = _numpy(generator(noise))
+    np.testing.assert_allclose(_numpy(generator.render(noise, np.arange(8))), clips, atol=1e-6)
+    # Per-clip times: clip 0 at 2 and 5, clip 1 at 7 and 0.
+    picked = _numpy(generator.render(noise, _times([2, 5], [7, 0])))
+    np.testing.assert_allclose(picked[0], clips[0, [2, 5]], atol=1e-6)
+    np.testing.assert_allclose(picked[1], clips[1, [7, 0]], atol=1e-6)
+    # Continuous in time: a frame between two frames is near both, not equal to either.
+    near = _numpy(generator.render(noise, [3.0, 3.001, 3.5]))
+    assert np.abs(near[:, 1] - near[:, 0]).max() < 1e-2
+    assert np.abs(near[:, 2] - near[:, 0]).max() > 1e-3
+
+
+def test_a_longer_noise_renders_more_frames_and_keeps_the_first_ones(saved):
+    generator = saved.models["generator"]
+    assert generator.latent_dim == LATENT == generator.latent_dim_for(8)
+    assert generator.motion_codes(8) == 5 and generator.motion_codes(16) == 7
+    noise = _noise(seed=4)
+    longer = np.concatenate([noise, _noise(generator.latent_dim_for(16) - LATENT, seed=5)], 1)
+    clips = _numpy(generator.render(longer, np.arange(16)))
+    assert clips.shape == (2, 16, 32, 32, 1)
+    # The motion convolution is causal: codes after the clip leave its frames unchanged.
+    np.testing.assert_allclose(clips[:, :8], _numpy(generator(noise)), atol=1e-6)
+    assert np.abs(clips[:, 15] - clips[:, 7]).max() > 1e-3
+    with pytest.raises(ValueError, match=r"times must be in \[0, 8\]"):
+        generator.render(noise, np.arange(10))
+    with pytest.raises(ValueError, match="at least 3 motion codes"):
+        generator.render(noise[:, :10], [0.0])
+
+
+def test_motion_codes_act_locally_in_time_and_content_on_every_frame(saved):
+    generator = saved.models["generator"]
+    noise = _noise(seed=6)
+    clips = _numpy(generator(noise))
+    late = noise.copy()
+    late[:, -3:] += 2.0  # the last motion code, at time 8
+    moved = _numpy(generator(late))
+    np.testing.assert_allclose(moved[:, :5], clips[:, :5], atol=1e-6)
+    assert np.abs(moved[:, 7] - clips[:, 7]).max() > 1e-3
+    other_content = noise.copy()
+    other_content[:, :6] = _noise(6, seed=7)
+    changed = _numpy(generator(other_content))
+    assert all(np.abs(changed[:, t] - clips[:, t]).max() > 1e-3 for t in range(8))
+
+
+def test_sampled_times_are_sorted_distinct_frames_within_the_span():
+    seed = tf.constant([3, 4], tf.int64)
+    for k, max_span in [(3, None), (4, 5), (2, 1), (1, None)]:
+        discriminator = StyleGANVDiscriminator(
+            **CLIP, width=2, sampled_frames=k, max_span=max_span
+        )
+        times = _numpy(discriminator.sample_times(seed, 4000))
+        assert times.shape == (4000, k) and times.dtype == np.int32
+        assert times.min() == 0 and times.max() == 7
+        assert (np.diff(times, axis=1) > 0).all()
+        spans = np.unique(times[:, -1] - times[:, 0])
+        widest = 7 if max_span is None or k == 1 else max_span
+        np.testing.assert_array_equal(spans, np.arange(k - 1, widest + 1) if k > 1 else [0])
+        np.testing.assert_array_equal(_numpy(discriminator.sample_times(seed, 4000)), times)
+        other = _numpy(discriminator.sample_times(tf.constant([3, 5], tf.int64), 4000))
+        assert not np.array_equal(other, times)
+
+
+def test_the_discriminator_reads_the_time_gaps(saved):
+    discriminator = saved.models["discriminator"]
+    frames = _frames(3, batch=1, seed=8)
+    scores = [
+        float(_numpy(discriminator([frames, _times(times)]))[0, 0])
+        for times in ([0, 1, 2], [0, 1, 7], [3, 4, 5])
+    ]
+    # Gaps matter; where the frames sit in the clip does not.
+    assert abs(scores[0] - scores[1]) > 1e-4
+    assert scores[0] == pytest.approx(scores[2], abs=1e-6)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="`sampled_frames` \\(9\\) cannot exceed"):
+        StyleGANVDiscriminator(**CLIP, width=2, sampled_frames=9)
+    with pytest.raises(ValueError, match="`max_span` must be an integer from"):
+        StyleGANVDiscriminator(**CLIP, width=2, sampled_frames=3, max_span=1)
+    with pytest.raises(ValueError, match="`motion_spacing` must be a positive integer"):
+        StyleGANVGenerator(**GENERATOR, motion_spacing=0)
+    with pytest.raises(ValueError, match="the generator must render frames at given times"):
+        GAN(
+            VGANGenerator(latent_dim=8, width=2, **CLIP),
+            StyleGANVDiscriminator(**CLIP, width=2),
+        )
+
+
+def _design(seed=11, **compile_kwargs):
+    generator, discriminator = build_design(
+        "styleganv", width=2, latent_dim=6, sampled_frames=3, **CLIP
+    )
+    gan = GAN(generator, discriminator, seed=seed)
+    gan.compile(**compile_kwargs)
+    return gan
+
+
+# WGAN-GP with R1 and two discriminator steps: the saved GAN above, and the mirrored test.
+@pytest.mark.parametrize(
+    "compile_kwargs", [{}, {"loss": "hinge", "r1": 1.0}], ids=["bce", "hinge_r1"]
+)
+def test_each_objective_trains_on_sampled_frames(compile_kwargs):
+    gan = _design(**compile_kwargs)
+    before = [np.array(w) for w in gan.get_weights()]
+    history = gan.fit(batches(moving_square_clips(4), 2), epochs=1, verbose=0)
+    assert all(np.isfinite(values[-1]) for values in history.history.values())
+    changed = [not np.array_equal(a, b) for a, b in zip(before, gan.get_weights())]
+    generator_weights = len(gan.generator.weights)
+    assert all(changed[:generator_weights]) and any(changed[generator_weights:])
+
+
+def test_frame_times_come_from_the_seed_and_step_and_training_resumes_exactly(tmp_path):
+    gan = _design(loss="lsgan")
+    times = []
+    for step in range(2):
+        gan.optimizer.iterations.assign(step)
+        for offset in range(2):
+            drawn = _numpy(gan.sample_frame_times(tf.constant(4), offset))
+            np.testing.assert_array_equal(gan.sample_frame_times(tf.constant(4), offset), drawn)
+            times.append(drawn.tobytes())
+    # Each draw of each step has its own times.
+    assert len(set(times)) == 4
+    gan.optimizer.iterations.assign(0)
+
+    clips = moving_square_clips(8, seed=2)
+    first_batch, second_batch = batches(clips[:4], 4), batches(clips[4:], 4)
+    path = str(tmp_path / "gan.keras")
+    gan.fit(first_batch, epochs=1, verbose=0, shuffle=False)
+    gan.save(path)
+    gan.fit(second_batch, epochs=1, verbose=0, shuffle=False)
+    resumed = keras.saving.load_model(path)
+    resumed.fit(second_batch, epochs=1, verbose=0, shuffle=False)
+    assert int(resumed.optimizer.iterations) == 2
+    # Other times would move the discriminator's weights by about a whole step.
+    for expected, actual in zip(gan.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-6)
+
+
+def test_the_traced_generator_captures_only_its_weights(saved):
+    # tf2onnx turns any other captured tensor into an extra input of an ONNX export.
+    generator = saved.models["generator_conditional_spacing_2"]
+    concrete = tf.function(lambda noise, labels: generator([noise, labels])).get_concrete_function(
+        tf.TensorSpec([None, generator.latent_dim]), tf.TensorSpec([None], tf.int32)
+    )
+    assert {tensor.dtype for tensor in concrete.captured_inputs} == {tf.resource}

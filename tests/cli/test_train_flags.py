@@ -76,3 +76,11 @@ def test_help_and_bad_values_do_not_load_tensorflow():
     assert bad.stderr.strip().splitlines()[-1].startswith(
         "keras-vidgan train: error: argument --precision: invalid choice: 'float16'"
     )
+
+
+def test_conditional_takes_class_or_text():
+    cases = ((["--conditional", "text"], "text"), (["--conditional", "class"], "class"),
+             (["--conditional", "--model", "mocogan"], "class"), ([], None))
+    for argv, expected in cases:
+        args = parse_arguments(["train", *argv])
+        assert TrainConfig(**config_values(args)).conditional == expected, argv

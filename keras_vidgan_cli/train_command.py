@@ -29,7 +29,7 @@ DEFAULTS = {
     "g_lr": 2e-4,
     "d_lr": 2e-4,
     "d_steps": 1,
-    "conditional": False,
+    "conditional": None,
     "batch_size": 16,
     "epochs": 30,
     "steps_per_epoch": 100,
@@ -97,10 +97,13 @@ def add_arguments(parser):
     objective.add_argument("--d-steps", type=positive_int,
                            help="discriminator updates per generator update "
                            "(default: %(default)s)")
-    objective.add_argument("--conditional", action="store_true",
-                           help="class-conditional model trained on (clip, label) pairs (Moving "
+    objective.add_argument("--conditional", nargs="?", const="class", choices=["class", "text"],
+                           help="`class` (the default when the flag is given alone): a "
+                           "class-conditional model trained on (clip, label) pairs (Moving "
                            "MNIST: the class of the first digit; sample with `keras-vidgan "
-                           "sample --label K`)")
+                           "sample --label K`); `text`: text-to-video on captioned Moving MNIST "
+                           "with --model vgan or mocogan (sample with `keras-vidgan sample "
+                           "--prompt TEXT`)")
     run = parser.add_argument_group("training")
     run.add_argument("--batch-size", type=positive_int,
                      help="global batch size (default: %(default)s)")

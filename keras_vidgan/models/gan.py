@@ -35,6 +35,16 @@ class GAN(keras.Model):
       get the labels of the real batch, so the class mix follows the data.
       Discriminators with `num_classes` receive `[clips, labels]` too
       (projection discriminators); the others only see clips.
+    - a text-conditioned generator (one with a `text_encoder` attribute, see
+      `keras_vidgan.layers.TextEncoder`) takes `[noise, texts]`; the dataset
+      must yield `(clip, caption)` pairs (tf.string `[B]`). Generated clips
+      get the captions of the real batch. Discriminators with a
+      `text_encoder` receive `[clips, texts]` and are trained as Reed et
+      al.'s (2016, "Generative Adversarial Text to Image Synthesis")
+      matching-aware discriminator (GAN-CLS): real clips with the captions
+      of other clips of the batch (rolled by one) are negatives too, and the
+      loss is the real term plus half of each of the two negative terms.
+      Each network's text encoder is trained by that network's loss.
     - a generator whose `condition_on_first_frame` attribute is true takes
       the first frame of each real clip as its last input (image-to-video).
 
@@ -150,6 +160,7 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.num_classes = getattr(generator, "num_classes", None)
+        self.text_conditional = getattr(generator, "text_encoder", None) is not None
         self.condition_on_first_frame = bool(getattr(generator, "condition_on_first_frame", False))
         self.ema_generator = _copy_model(generator) if ema_decay is not None else None
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -442,6 +453,13 @@ class GAN(keras.Model):
             )
 
     def _labels_from(self, labels):
+        if self.text_conditional:
+            if labels is None or tf.as_dtype(labels.dtype) != tf.string:
+                raise ValueError(
+                    "The generator is text-conditioned: the dataset must yield (clip, caption) "
+                    "pairs with string captions."
+                )
+            return tf.reshape(labels, [-1])
         if self.num_classes is None:
             return None
         if labels is None:
@@ -458,7 +476,7 @@ class GAN(keras.Model):
     def generator_inputs(self, noise, labels=None, first_frames=None):
         """The generator's input structure: noise, then labels, then first frames, as it needs."""
         inputs = [noise]
-        if self.num_classes is not None:
+        if self.num_classes is not None or self.text_conditional:
             inputs.append(labels)
         if self.condition_on_first_frame:
             if first_frames is None:
@@ -495,9 +513,10 @@ class GAN(keras.Model):
         return {metric.name: metric.result() for metric in self.metrics}
 
     def score(self, discriminator, clips, labels=None, training=True, times=None):
-        """float32 logits `[B, K]` of one discriminator, with times and labels if it takes them."""
+        """float32 logits `[B, K]` of one discriminator, with times and labels (or texts) if it
+        takes them."""
         inputs = [clips] + ([times] if times is not None else [])
-        if getattr(discriminator, "num_classes", None) is not None:
+        if _takes_condition(discriminator):
             inputs.append(labels)
         logits = discriminator(inputs[0] if len(inputs) == 1 else inputs, training=training)
         logits = tf.cast(logits, tf.float32)
@@ -508,7 +527,8 @@ class GAN(keras.Model):
 
         Args:
             real: this replica's real clips.
-            labels: int32 `[B]` classes, for a conditional generator.
+            labels: int32 `[B]` classes, or string `[B]` captions, for a
+                conditional generator.
             first_frames: `[B, H, W, C]`, for a first-frame-conditioned generator.
             offset: which discriminator update of the step this is.
 
@@ -537,6 +557,8 @@ class GAN(keras.Model):
                 views.append((real, fake, None))
         if self.gradient_penalty_weight:
             epsilon = self.sample_interpolation_weights(batch_size, offset=offset)
+        # GAN-CLS's mismatched pairs: each real clip with the caption of its neighbour.
+        mismatched = tf.roll(labels, 1, axis=0) if self.text_conditional else None
         with tf.GradientTape() as tape:
             per_example = tf.zeros([batch_size], tf.float32)
             all_real, all_fake = [], []
@@ -546,7 +568,18 @@ class GAN(keras.Model):
                     real_logits = self.score(discriminator, real_view, labels, times=times)
                 with self.frame_picks(offset, index, "generated"):
                     fake_logits = self.score(discriminator, fake_view, labels, times=times)
-                per_example += self.discriminator_loss(real_logits, fake_logits)
+                if mismatched is not None and _takes_condition(discriminator):
+                    # The same frames of the same clips: only the caption differs.
+                    with self.frame_picks(offset, index, "real"):
+                        mismatched_logits = self.score(
+                            discriminator, real_view, mismatched, times=times
+                        )
+                    per_example += 0.5 * (
+                        self.discriminator_loss(real_logits, fake_logits)
+                        + self.discriminator_loss(real_logits, mismatched_logits)
+                    )
+                else:
+                    per_example += self.discriminator_loss(real_logits, fake_logits)
 
                 def critic(clips, d=discriminator, times=times):
                     return self.score(d, clips, labels, times=times)
@@ -657,7 +690,9 @@ class GAN(keras.Model):
         per_example = self.loss_fn.call(targets, logits)
         return tf.reduce_mean(tf.reshape(per_example, [tf.shape(logits)[0], -1]), axis=1)
 
-    def generate(self, num_videos, seed=0, batch_size=32, labels=None, first_frames=None):
+    def generate(
+        self, num_videos, seed=0, batch_size=32, labels=None, first_frames=None, prompts=None
+    ):
         """Generates clips as a NumPy array in [-1, 1], reproducibly for a seed.
 
         Uses `sampling_generator` (the moving average of the weights when
@@ -674,6 +709,8 @@ class GAN(keras.Model):
                 class-conditional generator.
             first_frames: `[num_videos, H, W, C]` frames for a
                 first-frame-conditioned generator.
+            prompts: one string for every clip, or `num_videos` strings, for
+                a text-conditioned generator.
         """
         from keras_vidgan.models.seeds import noise_from_seeds
 
@@ -684,6 +721,19 @@ class GAN(keras.Model):
                 raise ValueError(f"Pass `labels`: the generator has {self.num_classes} classes.")
             labels = np.broadcast_to(np.asarray(labels, np.int32), (num_videos,))
             inputs.append(tf.constant(labels))
+        if self.text_conditional:
+            if prompts is None:
+                raise ValueError("Pass `prompts`: the generator is text-conditioned.")
+            prompts = np.broadcast_to(np.asarray(prompts, object), (num_videos,))
+            # Called batch by batch: `predict` cannot batch string inputs beside floats.
+            return np.concatenate([
+                keras.ops.convert_to_numpy(self.sampling_generator(
+                    [noise[start : start + batch_size],
+                     tf.constant(list(prompts[start : start + batch_size]), tf.string)],
+                    training=False,
+                ))
+                for start in range(0, num_videos, batch_size)
+            ])
         if self.condition_on_first_frame:
             if first_frames is None:
                 raise ValueError("Pass `first_frames`: the generator starts from given frames.")
@@ -728,6 +778,14 @@ class GAN(keras.Model):
             discriminator = keras.saving.deserialize_keras_object(discriminator)
         config["discriminator"] = discriminator
         return cls(**config)
+
+
+def _takes_condition(discriminator):
+    """Whether a discriminator takes `[clips, labels or texts]` rather than clips alone."""
+    return (
+        getattr(discriminator, "num_classes", None) is not None
+        or getattr(discriminator, "text_encoder", None) is not None
+    )
 
 
 def _as_named_list(discriminator):

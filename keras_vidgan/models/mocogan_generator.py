@@ -42,6 +42,10 @@ class MoCoGANGenerator(VideoModel):
         num_classes: int or None. With classes, the generator takes labels
             (int `[B]`) after the noise and a learned label embedding joins
             the content code, as MoCoGAN's one-hot action code does.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            (its `vocabulary` at least), or None. Text-to-video: the generator
+            takes raw strings `[B]` after the noise, and the projected text
+            code joins the content code, like the label embedding.
         condition_on_first_frame: bool. Image-to-video: the generator also
             takes a frame `[B, H, W, C]` (its last input); a 2D encoder of
             that frame joins the content code and the returned clip starts
@@ -72,15 +76,16 @@ class MoCoGANGenerator(VideoModel):
         motion_dim=10,
         num_classes=None,
         condition_on_first_frame=False,
+        text_encoder=None,
         **kwargs,
     ):
         latent_dim = content_dim + frames * motion_dim
         noise = keras.Input((latent_dim,), name="noise")
-        labels = self.labels_input(num_classes)
+        labels = self.condition_input(num_classes, text_encoder)
         innovations = layers.Reshape((frames, motion_dim))(noise[:, content_dim:])
         content_parts = [
             noise[:, :content_dim],
-            self.label_embedding(labels, num_classes, content_dim),
+            self.condition_embedding(labels, num_classes, text_encoder, content_dim),
         ]
         first_frame = None
         if condition_on_first_frame:

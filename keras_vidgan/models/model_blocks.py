@@ -126,19 +126,26 @@ def video_features(clips, width, size, name, spectral_norm=False):
     return layers.Flatten()(x)
 
 
-def projection_logits(features, labels, num_classes, name, spectral_norm=False):
+def projection_logits(features, labels, num_classes, name, spectral_norm=False, text_code=None):
     """Logits of a (projection) discriminator from features `[B, F]` or `[B, K, F]`.
 
     Unconditional: a linear map to one logit per feature vector. With labels,
     the projection discriminator of Miyato & Koyama (2018, "cGANs with
     Projection Discriminator"): the inner product of a learned class
-    embedding with the features is added to that logit.
+    embedding with the features is added to that logit. With a `text_code`
+    `[B, D]` instead, a learned linear map of the code takes the class
+    embedding's place, so the logit also says whether clip and text match.
     """
     logits = dense(1, f"{name}_logits", spectral_norm)(features)
     logits = ops.squeeze(logits, axis=-1) if len(features.shape) == 3 else logits
-    if num_classes is None:
+    if text_code is not None:
+        embedded = layers.Dense(features.shape[-1], name=f"{name}_text_projection")(text_code)
+    elif num_classes is None:
         return logits
-    embedded = layers.Embedding(num_classes, features.shape[-1], name=f"{name}_embedding")(labels)
+    else:
+        embedded = layers.Embedding(
+            num_classes, features.shape[-1], name=f"{name}_embedding"
+        )(labels)
     if len(features.shape) == 3:
         projection = ops.sum(features * ops.expand_dims(embedded, 1), axis=-1)
     else:

@@ -11,6 +11,7 @@ from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
 
 DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
+TEXT_DESIGNS = ("vgan", "mocogan")
 
 
 def build_design(
@@ -24,6 +25,7 @@ def build_design(
     upsampling="icnr",
     sampled_frames=3,
     dtype=None,
+    text_encoder=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -53,6 +55,10 @@ def build_design(
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            for a text-conditioned model (`vgan` and `mocogan`), instead of
+            `num_classes`: the generator and every discriminator get their
+            own encoder, each trained by its network's loss.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -70,17 +76,21 @@ def build_design(
     shared = dict(frames=frames, size=size, channels=channels)
     if dtype is not None:
         shared["dtype"] = dtype
+    if text_encoder is not None and design not in TEXT_DESIGNS:
+        raise ValueError(f"Text conditioning is available for {TEXT_DESIGNS}, not {design!r}.")
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
             width=width,
             upsampling=upsampling,
             num_classes=num_classes,
+            text_encoder=text_encoder,
             name="generator",
             **shared,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **shared
+            width=width, num_classes=num_classes, text_encoder=text_encoder,
+            name="discriminator", **shared
         )
     if design == "tgan":
         generator = TGANGenerator(
@@ -91,18 +101,21 @@ def build_design(
         )
     if design == "mocogan":
         generator = MoCoGANGenerator(
-            width=width, num_classes=num_classes, name="generator", **shared
+            width=width, num_classes=num_classes, text_encoder=text_encoder, name="generator",
+            **shared,
         )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
+                text_encoder=text_encoder,
                 name="image_discriminator",
                 **shared,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **shared
+                width=width, num_classes=num_classes, text_encoder=text_encoder,
+                name="video_discriminator", **shared
             ),
         }
         return generator, discriminators

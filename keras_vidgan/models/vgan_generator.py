@@ -81,6 +81,10 @@ class VGANGenerator(VideoModel):
         num_classes: int or None. With classes the generator takes
             `[noise, labels]` (int labels `[B]`) and a learned label embedding
             is concatenated to the noise that feeds both streams.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            (its `vocabulary` at least), or None. Text-to-video: the generator
+            takes `[noise, texts]` (strings `[B]`) and the projected text code
+            is concatenated to the noise, like the label embedding.
         **kwargs: passed to `keras.Model` (for example `name`, `dtype`).
 
     Example:
@@ -107,6 +111,7 @@ class VGANGenerator(VideoModel):
         upsampling="icnr",
         mask_l1=0.1,
         num_classes=None,
+        text_encoder=None,
         **kwargs,
     ):
         check_choice("upsampling", upsampling, UPSAMPLING)
@@ -115,8 +120,10 @@ class VGANGenerator(VideoModel):
         widths = stage_widths(width, len(strides) - 1) + [width]
 
         noise = keras.Input(shape=(latent_dim,), name="noise")
-        labels = self.labels_input(num_classes)
-        code = self.join_codes([noise, self.label_embedding(labels, num_classes, latent_dim)])
+        labels = self.condition_input(num_classes, text_encoder)
+        code = self.join_codes(
+            [noise, self.condition_embedding(labels, num_classes, text_encoder, latent_dim)]
+        )
 
         # Foreground stream: 3D, grows in time and space.
         x = layers.Dense(start_frames * 4 * 4 * widths[0], name="foreground_project")(code)

@@ -37,6 +37,10 @@ class VideoDiscriminator(VideoModel):
             Koyama, 2018, "cGANs with Projection Discriminator"): the inner
             product of a class embedding with the features is added to the
             logit.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments,
+            or None. The model then takes `[clips, texts]` (strings `[B]`)
+            and adds the inner product of its features with a linear map of
+            its own text code, a projection discriminator for text.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -53,7 +57,10 @@ class VideoDiscriminator(VideoModel):
     ```
     """
 
-    def __init__(self, frames=16, size=64, channels=1, width=32, num_classes=None, **kwargs):
+    def __init__(
+        self, frames=16, size=64, channels=1, width=32, num_classes=None, text_encoder=None,
+        **kwargs,
+    ):
         stages = int(math.log2(size // 4))
         video = keras.Input(shape=(frames, size, size, channels), name="video")
         x = video
@@ -71,9 +78,9 @@ class VideoDiscriminator(VideoModel):
             x = layers.LeakyReLU(0.2)(x)
         x = layers.Flatten()(x)
         logits = layers.Dense(1, name="logits", dtype="float32")(x)
-        labels = self.labels_input(num_classes)
+        labels = self.condition_input(num_classes, text_encoder)
         if labels is not None:
-            embedded = self.label_embedding(labels, num_classes, x.shape[-1])
+            embedded = self.condition_embedding(labels, num_classes, text_encoder, x.shape[-1])
             projection = keras.ops.sum(x * embedded, axis=-1, keepdims=True)
             logits = layers.Add(dtype="float32", name="projected_logits")([logits, projection])
         super().__init__([video, labels], logits, **kwargs)

@@ -4,6 +4,7 @@ import inspect
 import keras
 from keras import layers
 
+from keras_vidgan.layers.text_encoder import TextEncoder
 from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
 
 # Every zoo model spells these arguments the same way, so they are checked by
@@ -130,6 +131,44 @@ class VideoModel(keras.Model):
         if labels is None:
             return None
         return layers.Embedding(num_classes, dim, name="label_embedding")(labels)
+
+    @staticmethod
+    def condition_input(num_classes, text_encoder=None):
+        """The condition input: string texts `[B]` with `text_encoder`, else `labels_input`.
+
+        A model is conditioned on classes or on text, not both.
+        """
+        if text_encoder is None:
+            return VideoModel.labels_input(num_classes)
+        if num_classes is not None:
+            raise ValueError("Pass `num_classes` or `text_encoder`, not both.")
+        if not isinstance(text_encoder, dict) or "vocabulary" not in text_encoder:
+            raise ValueError(
+                "`text_encoder` must be a dict of `keras_vidgan.layers.TextEncoder` arguments "
+                f"with a `vocabulary`, got {text_encoder!r}."
+            )
+        return keras.Input((), dtype="string", name="text")
+
+    @staticmethod
+    def text_code(text, text_encoder):
+        """The `[B, code_dim]` code of a `TextEncoder` built from `text_encoder`; None without."""
+        if text is None or text_encoder is None:
+            return None
+        return TextEncoder(**text_encoder, name="text_encoder")(text)
+
+    @staticmethod
+    def condition_embedding(condition, num_classes, text_encoder, dim):
+        """A learned `[B, dim]` code of the condition (class or text); None without one.
+
+        Text goes through the model's own `TextEncoder` and a linear map to
+        `dim`, trained with the model; labels through `label_embedding`.
+        """
+        if text_encoder is None:
+            return VideoModel.label_embedding(condition, num_classes, dim)
+        code = VideoModel.text_code(condition, text_encoder)
+        if code is None:
+            return None
+        return layers.Dense(dim, name="text_projection")(code)
 
     @staticmethod
     def join_codes(codes):

@@ -16,6 +16,10 @@ LOSSES = {
     "wgan-gp": ("wgan", 10.0),
 }
 STRATEGIES = ("default", "mirrored", "multiworker")
+# --conditional: on digit classes, or on captions (text-to-video).
+CONDITIONS = ("class", "text")
+# The designs whose generator and discriminators take text (models.model_zoo.TEXT_DESIGNS).
+TEXT_DESIGNS = ("vgan", "mocogan")
 # Keras dtype policies of the networks: what they compute in (their weights stay float32).
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 # Settings a resumed run may change: they steer how long and how loudly it trains and what it
@@ -59,7 +63,11 @@ class TrainConfig:
         ema: decay of the generator's moving average, or None for none.
         g_lr, d_lr: Adam learning rates (beta_1 0.5) of each network.
         d_steps: discriminator updates per generator update.
-        conditional: train a class-conditional model on `(clip, label)` pairs.
+        conditional: None for an unconditional model; `"class"` for a
+            class-conditional model trained on `(clip, label)` pairs (True,
+            as earlier releases stored it, means `"class"`); `"text"` for a
+            text-to-video model trained on captioned Moving MNIST
+            `(clip, caption)` pairs (`vgan` and `mocogan`).
         batch_size: global batch size.
         epochs: epochs to train, counting those of earlier sessions.
         steps_per_epoch: GAN steps per epoch.
@@ -117,7 +125,7 @@ class TrainConfig:
     g_lr: float = 2e-4
     d_lr: float = 2e-4
     d_steps: int = 1
-    conditional: bool = False
+    conditional: str | None = None
     batch_size: int = 16
     epochs: int = 30
     steps_per_epoch: int = 100
@@ -132,6 +140,13 @@ class TrainConfig:
     fps: int = 8
     precision: str = "float32"
     jit_compile: bool = False
+
+    def __post_init__(self):
+        # Earlier releases stored a boolean for class conditioning.
+        if self.conditional is True:
+            self.conditional = "class"
+        elif self.conditional is False:
+            self.conditional = None
 
     @property
     def run_dir(self):
@@ -150,7 +165,7 @@ class TrainConfig:
     @property
     def num_classes(self):
         """Classes of a conditional run (Moving MNIST digits), None otherwise."""
-        return 10 if self.conditional else None
+        return 10 if self.conditional == "class" else None
 
     def validate(self):
         """Raises `ConfigError` naming the first setting that cannot work, before anything runs."""
@@ -201,6 +216,18 @@ class TrainConfig:
                               f"({self.frames}).")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
+        if self.conditional is not None:
+            _choice("conditional", self.conditional, CONDITIONS)
+        if self.conditional == "text" and (self.data or self.dataset != "moving_mnist"):
+            raise ConfigError(
+                "--conditional text needs captioned clips; it supports the moving_mnist dataset "
+                "(captions from the digits and their motion) for now. Drop --data or --dataset."
+            )
+        if self.conditional == "text" and self.model not in TEXT_DESIGNS:
+            raise ConfigError(
+                f"--conditional text is available for --model {' and '.join(TEXT_DESIGNS)}; "
+                f"got {self.model!r}."
+            )
         if self.conditional and (self.data or self.dataset != "moving_mnist"):
             raise ConfigError(
                 "conditional training needs labelled clips; it supports the moving_mnist dataset "

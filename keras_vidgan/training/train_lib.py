@@ -24,6 +24,8 @@ import keras
 import tensorflow as tf
 
 from keras_vidgan import data, datasets
+from keras_vidgan.datasets.motion_captions import every_caption, fixed_prompts
+from keras_vidgan.layers.text_encoder import TextEncoder
 from keras_vidgan.models.gan import GAN
 from keras_vidgan.models.model_zoo import build_design
 from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
@@ -152,6 +154,7 @@ def train(config, callbacks=(), log=print):
             seed=config.seed,
             fps=config.fps,
             log_dir=os.path.join(run_dir, "logs", "samples"),
+            prompts=sample_prompts(config),
         ),
         TrainingLog(history_csv),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs")),
@@ -295,7 +298,8 @@ def checkpoint_settings(gan):
         "frames": frames,
         "size": size,
         "channels": channels,
-        "conditional": gan.num_classes is not None,
+        "conditional": ("text" if gan.text_conditional
+                        else "class" if gan.num_classes is not None else None),
         "precision": gan.generator.dtype_policy.name,
     }
     # MoCoGAN's noise size follows from its content and motion codes: only a generator
@@ -390,7 +394,8 @@ def build_dataset(config, first_clip=0):
             size=config.size,
             digits=config.digits,
             seed=config.seed,
-            with_labels=config.conditional,
+            with_labels=config.conditional == "class",
+            captions=config.conditional == "text",
             first_clip=first_clip,
         )
     else:
@@ -422,6 +427,7 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
+        text_encoder=text_encoder_settings(config),
         sampled_frames=config.sampled_frames,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
@@ -441,6 +447,24 @@ def build_gan(config):
     else:
         gan.compile(**optimizers, loss=objective, gradient_penalty=penalty, **settings)
     return gan
+
+
+def text_encoder_settings(config):
+    """The `TextEncoder` arguments of a text-conditioned run (None otherwise).
+
+    The vocabulary is adapted on every caption the captioned Moving MNIST
+    phrasings can make, so that no word of the data is unknown to the model.
+    """
+    if config.conditional != "text":
+        return None
+    return {"vocabulary": TextEncoder.vocabulary_from(every_caption())}
+
+
+def sample_prompts(config):
+    """The fixed prompts of a text-conditioned run's sample grids (None otherwise)."""
+    if config.conditional != "text":
+        return None
+    return fixed_prompts(config.num_samples, config.digits)
 
 
 def precision_warning(precision):
@@ -485,6 +509,8 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         source = f"{config.data}"
     elif config.dataset == "moving_mnist":
         source = f"Moving MNIST, {config.digits} digit{'s' * (config.digits > 1)} per clip"
+        if config.conditional == "text":
+            source += ", captioned"
     else:
         source = "bouncing balls"
     frames, size, _, channels = config.clip_shape

@@ -20,7 +20,7 @@ def test_flags_reach_the_config():
                             "epoch", "--out", "runs/x", "--g-lr", "1e-4", "--conditional"])
     config = TrainConfig(**config_values(args))
     assert (config.model, config.ema, config.verbose, config.out) == ("mocogan", 0.999, 2, "runs/x")
-    assert (config.g_lr, config.conditional) == (1e-4, True)
+    assert (config.g_lr, config.conditional) == (1e-4, "class")
 
 
 def test_precision_and_xla_flags_reach_the_config():
@@ -76,3 +76,11 @@ def test_help_and_bad_values_do_not_load_tensorflow():
     assert bad.stderr.strip().splitlines()[-1].startswith(
         "keras-vidgan train: error: argument --precision: invalid choice: 'float16'"
     )
+
+
+def test_conditional_takes_class_or_text():
+    cases = ((["--conditional", "text"], "text"), (["--conditional", "class"], "class"),
+             (["--conditional", "--model", "mocogan"], "class"), ([], None))
+    for argv, expected in cases:
+        args = parse_arguments(["train", *argv])
+        assert TrainConfig(**config_values(args)).conditional == expected, argv

@@ -74,3 +74,33 @@ def test_boolean_conditional_of_earlier_runs_means_class():
 def test_text_settings_that_cannot_work_are_refused(settings, message):
     with pytest.raises(ConfigError, match=message):
         TrainConfig(**{**TEXT, **settings}).validate()
+
+
+def test_evaluate_prompts_reports_generated_real_and_chance(text_run, tmp_path, capsys):
+    from keras_vidgan_cli.main import main
+
+    out, _, _ = text_run
+    output = tmp_path / "agreement.json"
+    arguments = ["evaluate", str(out), "--data", "moving_mnist:digits=1", "--num", "24",
+                 "--prompts", "--no-fvd", "--quiet", "--output", str(output)]
+    assert main(arguments) == 0
+    printed = capsys.readouterr().out
+    assert "caption agreement" in printed and "shuffled captions" in printed
+    report = json.loads(output.read_text())["prompts"]
+    assert set(report) == {"generated", "real", "chance"}
+    # Real test clips show their captions; a tiny model trained for two steps does not.
+    assert report["real"]["digit_accuracy"] > 0.8 and report["real"]["direction_accuracy"] > 0.8
+    assert report["generated"]["digit_accuracy"] < 0.5
+    assert report["chance"]["digit_accuracy"] < 0.5
+    assert all(result["num_clips"] == 24 for result in report.values())
+
+
+def test_evaluate_prompts_needs_a_text_model(tmp_path, capsys):
+    from keras_vidgan_cli.main import main
+
+    out = tmp_path / "plain"
+    train(TrainConfig(out=str(out), **{**TINY_RUN, "epochs": 1}), log=lambda line: None)
+    assert main(["evaluate", str(out), "--data", "moving_mnist", "--num", "4", "--prompts",
+                 "--no-fvd", "--quiet"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "--prompts needs a text-conditioned model" in error and len(error.splitlines()) == 1

@@ -86,11 +86,11 @@ class StyleGANVDiscriminator(VideoModel):
             raise ValueError(
                 f"`sampled_frames` ({sampled_frames}) cannot exceed `frames` ({frames})."
             )
-        max_span = frames - 1 if max_span is None else max_span
+        span = frames - 1 if max_span is None else max_span
         if (
-            isinstance(max_span, bool)
-            or not isinstance(max_span, int)
-            or not sampled_frames - 1 <= max_span <= frames - 1
+            isinstance(span, bool)
+            or not isinstance(span, int)
+            or not sampled_frames - 1 <= span <= frames - 1
         ):
             raise ValueError(
                 f"`max_span` must be an integer from `sampled_frames - 1` ({sampled_frames - 1}) "
@@ -112,8 +112,9 @@ class StyleGANVDiscriminator(VideoModel):
             logits = logits + ops.sum(hidden * code, axis=-1, keepdims=True)
         logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
         super().__init__([clips, times, labels], logits, **kwargs)
-        # The span actually used, which a config then repeats.
+        # The argument as given (None: the whole clip), so the config round-trips.
         self.max_span = max_span
+        self._span = span
 
     def sample_times(self, seed, count):
         """`count` rows of `sampled_frames` sorted, distinct frame indices, int32 `[count, K]`.
@@ -129,7 +130,7 @@ class StyleGANVDiscriminator(VideoModel):
         """
         import tensorflow as tf
 
-        k, frames, max_span = self.sampled_frames, self.frames, self.max_span
+        k, frames, max_span = self.sampled_frames, self.frames, self._span
         fold_in = tf.random.experimental.stateless_fold_in
         if k == 1:
             return tf.random.stateless_uniform(

@@ -67,7 +67,7 @@ def main():
     for text in args.settings:
         name, config = parse_setting(text)
         gan = build_gan(config)
-        data = iter(batch_clips(build_dataset(config), config).repeat())
+        data = batch_clips(build_dataset(config), config).repeat()
         gan.fit(data, steps_per_epoch=3, epochs=1, verbose=0)  # trace
         runs.append((name, config, gan, data))
     seconds = {name: [] for name, *_ in runs}

@@ -34,8 +34,9 @@ class TrainConfig:
     `keras_vidgan.training.train(config)`; Python code does the same, so a
     notebook runs exactly the command line's recipe. The run directory's
     `config.json` is `config.to_json()`. The defaults are the command
-    line's: a CPU-sized VGAN on one-digit Moving MNIST clips of 16x32x32,
-    30 epochs of 100 steps.
+    line's: the StyleGAN-V design with R1 (0.1), a moving average of the
+    generator (0.999) and Adam at 1e-3 on one-digit Moving MNIST clips of
+    16x32x32, 30 epochs of 100 steps (docs/default_run.md says why).
 
     Args:
         dataset: built-in dataset, `"moving_mnist"` or `"bouncing_balls"`.
@@ -96,13 +97,13 @@ class TrainConfig:
     latent_dim: int = 100
     width: int = 16
     upsampling: str = "resize"
-    model: str = "vgan"
+    model: str = "styleganv"
     sampled_frames: int = 3
     loss: str = "bce"
-    r1: float = 0.0
-    ema: float | None = None
-    g_lr: float = 2e-4
-    d_lr: float = 2e-4
+    r1: float = 0.1
+    ema: float | None = 0.999
+    g_lr: float = 1e-3
+    d_lr: float = 1e-3
     d_steps: int = 1
     conditional: bool = False
     batch_size: int = 16

@@ -39,7 +39,9 @@ def _snapshot(out):
 def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     out, lines = finished_run
     assert lines[0] == f"Run directory: {out} (new run)"
-    assert lines[1].startswith("  design  vgan: VGANGenerator against VideoDiscriminator; loss bce")
+    assert lines[1].startswith(
+        "  design  styleganv: StyleGANVGenerator against StyleGANVDiscriminator; loss bce"
+    )
     assert lines[2] == (
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
     )
@@ -142,7 +144,7 @@ def test_nothing_is_written_before_the_inputs_are_checked(tmp_path, monkeypatch)
 
 
 def test_the_default_run_directory_names_the_data_and_the_design():
-    assert TrainConfig().run_dir == os.path.join("runs", "moving_mnist_vgan")
+    assert TrainConfig().run_dir == os.path.join("runs", "moving_mnist_styleganv")
     assert TrainConfig(dataset="bouncing_balls", model="mocogan").run_dir == os.path.join(
         "runs", "bouncing_balls_mocogan"
     )

@@ -31,7 +31,7 @@ DEFAULTS = {
     "d_steps": 1,
     "conditional": False,
     "batch_size": 16,
-    "epochs": 30,
+    "epochs": 60,
     "steps_per_epoch": 100,
     "seed": 0,
     "time_budget": None,

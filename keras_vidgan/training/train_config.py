@@ -36,7 +36,7 @@ class TrainConfig:
     `config.json` is `config.to_json()`. The defaults are the command
     line's: the StyleGAN-V design with R1 (0.1), a moving average of the
     generator (0.999) and Adam at 1e-3 on one-digit Moving MNIST clips of
-    16x32x32, 30 epochs of 100 steps (docs/default_run.md says why).
+    16x32x32, 60 epochs of 100 steps (docs/default_run.md says why).
 
     Args:
         dataset: built-in dataset, `"moving_mnist"` or `"bouncing_balls"`.
@@ -107,7 +107,7 @@ class TrainConfig:
     d_steps: int = 1
     conditional: bool = False
     batch_size: int = 16
-    epochs: int = 30
+    epochs: int = 60
     steps_per_epoch: int = 100
     seed: int = 0
     time_budget: float | None = None

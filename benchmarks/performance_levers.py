@@ -8,8 +8,8 @@ faster). Configurations are measured in interleaved rounds, and the median
 per configuration is reported, because machines shared with other work
 drift during a run.
 
-Levers: `mixed_bfloat16` (CPUs with AVX-512 BF16 / AMX), transposed
-convolutions instead of resize-then-convolve in the generator, TensorFlow
+Levers: `mixed_bfloat16` (CPUs with AVX-512 BF16 / AMX), VGAN's
+upsampling (`resize` and plain `transpose` against the default `icnr`), TensorFlow
 thread-pool sizes, `steps_per_execution`; on a GPU also `mixed_float16`
 (with loss scaling) and XLA (`jit_compile=True`).
 
@@ -33,6 +33,7 @@ CONFIGURATIONS = {
     "baseline": {},
     "bf16": {"policy": "mixed_bfloat16"},
     "transpose": {"upsampling": "transpose"},
+    "resize": {"upsampling": "resize"},
     "threads_1x1": {"intra": 1, "inter": 1},
     "threads_2x2": {"intra": 2, "inter": 2},
     "steps_per_execution_4": {"steps_per_execution": 4},
@@ -55,13 +56,12 @@ def child(configuration, steps):
     from keras_vidgan.models import GAN, VGANGenerator, VideoDiscriminator
 
     if configuration.get("policy"):
-        # Timing only: for correct float16 training the GAN steps must also scale their
-        # losses with `optimizer.scale_loss` before taking gradients (they do not yet).
+        # Timing only: `benchmarks/mixed_precision.py` measures the recipe's precisions.
         keras.mixed_precision.set_global_policy(configuration["policy"])
     generator = VGANGenerator(
         latent_dim=MODEL["latent_dim"], frames=MODEL["frames"], size=MODEL["size"],
         channels=MODEL["channels"], width=MODEL["width"],
-        upsampling=configuration.get("upsampling", "resize"),
+        upsampling=configuration.get("upsampling", "icnr"),
     )
     discriminator = VideoDiscriminator(
         frames=MODEL["frames"], size=MODEL["size"], channels=MODEL["channels"],

@@ -86,6 +86,13 @@ def add_arguments(parser):
         "keep their digits, for generated and real test clips (seconds on a CPU)",
     )
     parser.add_argument(
+        "--prompts",
+        action="store_true",
+        help="for a text-conditioned run: generate one clip per caption of --num real test "
+        "clips and report how often the clip shows the caption's digit and direction, beside "
+        "real clips (the ceiling) and real clips under shuffled captions (chance)",
+    )
+    parser.add_argument(
         "--no-fvd",
         action="store_true",
         help="skip FVD and KVD (minutes on a CPU); use with --legibility",
@@ -99,12 +106,13 @@ def run(args):
         raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory; pass a file name.")
-    if args.no_fvd and not args.legibility:
-        raise UserError("--no-fvd leaves nothing to measure; add --legibility.")
-    if args.legibility and args.data.partition(":")[0] != "moving_mnist":
-        raise UserError(
-            f"--legibility reads Moving MNIST digits; --data {args.data} is not moving_mnist."
-        )
+    if args.no_fvd and not (args.legibility or args.prompts):
+        raise UserError("--no-fvd leaves nothing to measure; add --legibility or --prompts.")
+    for flag, wanted in (("--legibility", args.legibility), ("--prompts", args.prompts)):
+        if wanted and args.data.partition(":")[0] != "moving_mnist":
+            raise UserError(
+                f"{flag} reads Moving MNIST digits; --data {args.data} is not moving_mnist."
+            )
     if not args.no_fvd:
         try:
             find_i3d_weights()
@@ -112,6 +120,16 @@ def run(args):
             raise UserError(str(error)) from None
     gan = _load(args.model)
     frames, size, _, channels = _clip_shape(gan, args.model)
+    if args.prompts and not gan.text_conditional:
+        raise UserError(
+            f"--prompts needs a text-conditioned model; {args.model} was not trained with "
+            "--conditional text."
+        )
+    if gan.text_conditional and args.data.partition(":")[0] != "moving_mnist":
+        raise UserError(
+            f"{args.model} is text-conditioned: it is evaluated on the captions of Moving MNIST "
+            f"test clips (--data moving_mnist), not {args.data}."
+        )
 
     features = "i3d-kinetics-400-logits-112-proxy" if args.proxy else "i3d-kinetics-400-logits"
     needed = (args.frames - 1) * args.stride + 1
@@ -129,13 +147,23 @@ def run(args):
     if spec != args.data:
         print(f"Reference data: {spec} (the digits per clip the run was trained on).")
     real, identity = reference_data(spec, args.num, frames, size, channels)
+    # A text-conditioned generator draws one clip for the caption of each real test clip;
+    # FVD, legibility and caption agreement all read those clips.
+    generated, captioned = gan, None
+    if gan.text_conditional:
+        captioned = _captioned_test_clips(args, spec, frames, size)
+        if not args.quiet:
+            print(f"Generating {args.num} clips from the captions of real test clips")
+        generated = gan.generate(
+            args.num, seed=args.seed, batch_size=args.batch_size, prompts=captioned[1]
+        )
     report = {}
     if not args.no_fvd:
-        result = _fvd(args, gan, real, identity, features)
+        result = _fvd(args, generated, real, identity, features)
         print(result.summary())
         report = result.to_dict()
     if args.legibility:
-        generated_legibility, real_legibility = _legibility(args, gan, real, spec)
+        generated_legibility, real_legibility = _legibility(args, generated, real, spec)
         print(generated_legibility.summary(real=real_legibility))
         print(f"real test clips: {identity}")
         report["legibility"] = {
@@ -143,6 +171,8 @@ def run(args):
             "real": real_legibility.to_dict(),
             "real_identity": identity,
         }
+    if args.prompts:
+        report["prompts"] = _prompts(generated, *captioned)
     if args.output:
         folder = os.path.dirname(os.path.abspath(args.output))
         os.makedirs(folder, exist_ok=True)
@@ -195,6 +225,52 @@ def _legibility(args, gan, real, spec):
     except ValueError as error:
         raise UserError(str(error).splitlines()[0]) from None
     return generated, real_result
+
+
+def _captioned_test_clips(args, spec, frames, size):
+    """`(clips, captions)`: `--num` one-digit Moving MNIST test clips and their captions."""
+    import numpy as np
+
+    from keras_vidgan.datasets import moving_mnist
+
+    if _spec_digits(spec) != 1:
+        raise UserError(
+            f"Text-conditioned runs are evaluated on one-digit captions; --data {spec} has more "
+            "digits."
+        )
+    pairs = moving_mnist(
+        num_clips=args.num, frames=frames, size=size, digits=1, split="test",
+        seed=_spec_seed(spec), captions=True,
+    )
+    clips, captions = zip(*pairs.as_numpy_iterator())
+    return np.stack(clips), [caption.decode("utf-8") for caption in captions]
+
+
+def _prompts(generated, real, captions):
+    """Caption agreement of generated clips, real clips and chance, printed and returned."""
+    from keras_vidgan.metrics import CaptionAgreement
+    from keras_vidgan.metrics.caption_agreement import chance_captions
+
+    agreement = CaptionAgreement()
+    results = {
+        "generated": agreement.evaluate(generated, captions),
+        "real": agreement.evaluate(real, captions),
+        "chance": agreement.evaluate(real, chance_captions(captions)),
+    }
+    print("caption agreement (digit read by the digit classifier, direction by tracking ink):")
+    for name, label in (("generated", "generated clips"), ("real", "real test clips"),
+                        ("chance", "real clips, shuffled captions")):
+        print(f"  {label}: {results[name].summary()}")
+    return {name: result.to_dict() for name, result in results.items()}
+
+
+def _spec_seed(spec):
+    _, _, options_text = spec.partition(":")
+    for item in filter(None, options_text.split(",")):
+        key, _, value = item.partition("=")
+        if key == "seed":
+            return int(value)
+    return BUILT_IN["moving_mnist"]["seed"]
 
 
 def _spec_digits(spec):
@@ -307,10 +383,10 @@ def _load(path):
 
 def _clip_shape(gan, path):
     generator = gan.sampling_generator
-    if len(generator.inputs) != 1:
+    if len(generator.inputs) != 1 and not gan.text_conditional:
         raise UserError(
             f"{path} has a generator with {len(generator.inputs)} inputs; evaluate takes "
-            "unconditional generators (noise only)."
+            "unconditional and text-conditioned generators."
         )
     shape = tuple(generator.output_shape[1:])
     if len(shape) != 4 or None in shape:

@@ -54,7 +54,12 @@ def run(args):
     print(f"Exported {args.model} to {export_dir}: clips of {info['frames']} frames, "
           f"{info['height']}x{info['width']}x{info['channels']}, {info['fps']} fps, "
           f"latent_dim {info['latent_dim']}.")
-    if info["num_classes"] is None:
+    if info.get("text_conditional"):
+        print(f"Signatures: serving_default = generate_from_text (text string [B], at most "
+              f"{info['max_words']} words, seed int64 [B] -> video uint8 [B, T, H, W, C]), "
+              "generate_conditional (noise, text -> video), generate_from_seed (seed, text -> "
+              "video), metadata.")
+    elif info["num_classes"] is None:
         print("Signatures: serving_default (noise float32 [B, latent_dim] -> video uint8 "
               "[B, T, H, W, C]), generate_from_seed (seed int64 [B] -> video), metadata.")
     else:

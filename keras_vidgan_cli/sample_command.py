@@ -39,6 +39,10 @@ def add_arguments(parser):
                              "the trained number)")
     parser.add_argument("--label", type=int, default=None,
                         help="class of every video, for a class-conditional model")
+    parser.add_argument("--prompt", default=None, metavar="TEXT",
+                        help="what every video shows, for a text-conditioned model (trained "
+                             "with --conditional text), e.g. \"the digit 2 moves left and "
+                             "right\"")
     parser.add_argument("--fps", type=positive_int, default=None,
                         help="frame rate of gif/mp4 files (default: the model's)")
     parser.add_argument("--batch-size", type=positive_int, default=16,
@@ -65,6 +69,7 @@ def run(args):
         if not 0 <= args.label < source.num_classes:
             raise UserError(f"--label {args.label} is out of range; {args.model} has "
                             f"{source.num_classes} classes (0 to {source.num_classes - 1}).")
+    _check_prompt(source, args)
     fps = args.fps or source.fps
     try:
         os.makedirs(args.out, exist_ok=True)
@@ -78,6 +83,26 @@ def run(args):
     print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {args.out}"
           + (f": {os.path.basename(written[0])}" if len(written) == 1 else "") + ".")
     return 0
+
+
+def _check_prompt(source, args):
+    if source.text_conditional and args.prompt is None:
+        raise UserError(f"{args.model} is text-conditioned; pass --prompt TEXT, e.g. "
+                        "--prompt \"the digit 2 moves left and right\".")
+    if args.prompt is None:
+        return
+    if not source.text_conditional:
+        raise UserError(f"{args.model} is not text-conditioned; drop --prompt.")
+    # Bytes that are not UTF-8 reach Python as surrogate escapes: hand them over as the
+    # bytes they were, so the model's own check names the problem.
+    args.label = args.prompt.encode("utf-8", "surrogateescape")
+    try:
+        source.generate_from_seeds([args.seed], [args.label])
+    except ValueError as error:
+        message = str(error).removeprefix("keras_vidgan: ")
+        if message.startswith("Cannot use the prompt "):
+            raise UserError("--prompt " + message.removeprefix("Cannot use the prompt ")) from None
+        raise UserError(f"--prompt: {message}") from None
 
 
 def generate_clips(source, seeds, label=None, batch_size=16, progress=None):

@@ -20,7 +20,7 @@ DEFAULTS = {
     "channels": 1,
     "latent_dim": 100,
     "width": 16,
-    "upsampling": "resize",
+    "upsampling": "icnr",
     "model": "styleganv",
     "sampled_frames": 3,
     "loss": "bce",
@@ -29,7 +29,7 @@ DEFAULTS = {
     "g_lr": 1e-3,
     "d_lr": 1e-3,
     "d_steps": 1,
-    "conditional": False,
+    "conditional": None,
     "batch_size": 16,
     "epochs": 60,
     "steps_per_epoch": 100,
@@ -42,6 +42,8 @@ DEFAULTS = {
     "checkpoint_every": None,
     "verbose": 1,
     "fps": 8,
+    "precision": "float32",
+    "jit_compile": False,
 }
 PROGRESS = {"bar": 1, "epoch": 2, "off": 0}
 
@@ -70,7 +72,7 @@ def add_arguments(parser):
                        help="size of the generator's noise (default: %(default)s)")
     shape.add_argument("--width", type=positive_int,
                        help="base width of both networks (default: %(default)s)")
-    shape.add_argument("--upsampling", choices=["transpose", "resize"],
+    shape.add_argument("--upsampling", choices=["icnr", "transpose", "resize"],
                        help="VGAN's generator upsampling (default: %(default)s)")
     objective = parser.add_argument_group("design and objective")
     objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan", "styleganv"],
@@ -97,10 +99,13 @@ def add_arguments(parser):
     objective.add_argument("--d-steps", type=positive_int,
                            help="discriminator updates per generator update "
                            "(default: %(default)s)")
-    objective.add_argument("--conditional", action="store_true",
-                           help="class-conditional model trained on (clip, label) pairs (Moving "
+    objective.add_argument("--conditional", nargs="?", const="class", choices=["class", "text"],
+                           help="`class` (the default when the flag is given alone): a "
+                           "class-conditional model trained on (clip, label) pairs (Moving "
                            "MNIST: the class of the first digit; sample with `keras-vidgan "
-                           "sample --label K`)")
+                           "sample --label K`); `text`: text-to-video on captioned Moving MNIST "
+                           "with --model vgan or mocogan (sample with `keras-vidgan sample "
+                           "--prompt TEXT`)")
     run = parser.add_argument_group("training")
     run.add_argument("--batch-size", type=positive_int,
                      help="global batch size (default: %(default)s)")
@@ -129,6 +134,14 @@ def add_arguments(parser):
     run.add_argument("--checkpoint-every", type=positive_int, metavar="STEPS",
                      help="also checkpoint every STEPS GAN steps inside an epoch, so that a "
                      "stopped run loses at most that many (default: at the end of each epoch)")
+    run.add_argument("--precision", choices=["float32", "mixed_bfloat16", "mixed_float16"],
+                     help="what the networks compute in, for GPUs and TPUs; weights, losses "
+                     "and clips stay float32, mixed_float16 adds loss scaling. On CPUs keep "
+                     "float32 (TensorFlow 2.21 computes wrong bfloat16 Conv3D gradients "
+                     "there). A run keeps its precision (default: %(default)s)")
+    run.add_argument("--jit-compile", action="store_true",
+                     help="compile the training step with XLA, for GPUs (on CPUs compiling 3D "
+                     "convolutions takes minutes); --strategy default only")
     run.add_argument("--progress", choices=sorted(PROGRESS), default="bar",
                      help="Keras' progress output: a bar, a line per epoch, or off "
                      "(default: %(default)s)")

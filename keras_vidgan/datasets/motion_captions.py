@@ -71,3 +71,46 @@ def caption(digits, motions, rng):
 def caption_rng(seed, split_code, index):
     """The phrasing's own random stream, so that captions never change the clips' draws."""
     return np.random.default_rng([seed, split_code, int(index), 1])
+
+
+def every_caption():
+    """Every caption of clips of one or two digits: the text a caption vocabulary is built from.
+
+    Clips of more digits use the words of these too.
+    """
+    captions = []
+    for motion in MOTIONS:
+        for digit in range(10):
+            captions += [template.format(digit=digit, motion=motion) for template in ONE_DIGIT]
+            for second in range(10):
+                captions += [template.format(first=digit, second=second, motion=motion)
+                             for template in TWO_DIGITS_ALIKE]
+                captions += [template.format(first=digit, second=second, first_motion=motion,
+                                             second_motion=other)
+                             for other in MOTIONS for template in TWO_DIGITS_APART]
+    return captions
+
+
+def fixed_prompts(num, digits=1):
+    """`num` prompts that sample grids show: every digit in turn, the motions cycling.
+
+    Prompt `i` names digit `i % 10` (and `(i + 3) % 10` for two or more
+    digits) moving as `MOTIONS[(i + i // 10) % 3]`, in the first phrasing.
+
+    Example:
+
+    ```python
+    from keras_vidgan.datasets.motion_captions import fixed_prompts
+
+    print(fixed_prompts(2))  # ['the digit 0 moves up and down', 'the digit 1 moves left and right']
+    ```
+    """
+    prompts = []
+    for index in range(num):
+        motion = MOTIONS[(index + index // 10) % len(MOTIONS)]
+        if digits == 1:
+            prompts.append(ONE_DIGIT[0].format(digit=index % 10, motion=motion))
+        else:
+            prompts.append(TWO_DIGITS_ALIKE[0].format(
+                first=index % 10, second=(index + 3) % 10, motion=motion))
+    return prompts

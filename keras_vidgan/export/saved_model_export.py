@@ -18,6 +18,16 @@
   takes `[noise, labels]`) gets `generate_conditional` (`noise`, `labels`
   int32 `[B]`) instead; `serving_default` is then the same function and
   `generate_from_seed` takes `seed` and `labels`.
+
+  A text-conditioned generator (one with a `text_encoder` attribute that
+  takes `[noise, texts]`, see `keras_vidgan.layers.TextEncoder`) gets
+  `generate_from_text` (`text` string `[B]`, raw UTF-8 prompts, and `seed`
+  int64 `[B]`), which is also `serving_default`; `generate_conditional`
+  (`noise`, `text`) and `generate_from_seed` (`seed`, `text`) take the same
+  strings. The vocabulary lives inside the SavedModel, so clients send plain
+  text. `metadata` then has `text_conditional` 1 and `max_words`, the
+  encoder's limit. Every text must be valid UTF-8, hold at least one word,
+  at most `max_words` words, and at least one word of the vocabulary.
 - `assets.extra/keras_vidgan.json`: the same metadata as a file, for tools
   that read the directory (TF Serving copies but never loads `assets.extra`).
 
@@ -196,7 +206,9 @@ def describe_generator(generator):
 
     Returns:
         dict with `latent_dim`, `frames`, `height`, `width`, `channels` and
-        `num_classes` (None for an unconditional generator).
+        `num_classes` (None for an unconditional generator),
+        `text_conditional` and `max_words` (the text encoder's limit, None
+        without text).
 
     Example:
 
@@ -212,7 +224,8 @@ def describe_generator(generator):
     """
     inputs = getattr(generator, "inputs", None) or []
     num_classes = getattr(generator, "num_classes", None)
-    conditional = num_classes is not None and len(inputs) == 2
+    text_conditional = getattr(generator, "text_encoder", None) is not None and len(inputs) == 2
+    conditional = (num_classes is not None or text_conditional) and len(inputs) == 2
     if not inputs:
         raise ValueError(
             f"Cannot export {type(generator).__name__}: it has no known inputs. Export a "
@@ -221,7 +234,8 @@ def describe_generator(generator):
     if len(inputs) != (2 if conditional else 1):
         raise ValueError(
             f"Cannot export {type(generator).__name__}: it takes {len(inputs)} inputs; "
-            "expected noise, or [noise, labels] together with a `num_classes` attribute."
+            "expected noise, or [noise, labels] together with a `num_classes` attribute (or "
+            "[noise, texts] with a `text_encoder`)."
         )
     latent_dim = inputs[0].shape[-1]
     output_shape = tuple(generator.outputs[0].shape[1:])
@@ -237,7 +251,10 @@ def describe_generator(generator):
         "height": height,
         "width": width,
         "channels": channels,
-        "num_classes": int(num_classes) if conditional else None,
+        "num_classes": int(num_classes) if conditional and not text_conditional else None,
+        "text_conditional": text_conditional,
+        "max_words": (int(generator.get_layer("text_encoder").sequence_length)
+                      if text_conditional else None),
     }
 
 
@@ -262,8 +279,34 @@ def build_export_archive(generator, spec, metadata):
     noise_spec = tf.TensorSpec([None, None], tf.float32, name="noise")
     seed_spec = tf.TensorSpec([None], tf.int64, name="seed")
     labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+    text_spec = tf.TensorSpec([None], tf.string, name="text")
 
-    if num_classes is None:
+    if spec.get("text_conditional"):
+        encoder = generator.get_layer("text_encoder")
+        # The vocabulary's lookup table is a resource the endpoints capture: it is saved
+        # only when tracked (it holds no weights, so nothing is stored twice).
+        archive.track(encoder.vectorizer)
+
+        def generate_conditional_text(noise, text):
+            noise = check_noise(noise, latent_dim)
+            text = check_text(encoder, text, tf.shape(noise)[0])
+            return {"video": video_to_uint8(generator([noise, text], training=False))}
+
+        def generate_from_text(text, seed):
+            text = check_text(encoder, text, tf.shape(seed)[0])
+            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
+            return {"video": video_to_uint8(generator([noise, text], training=False))}
+
+        def generate_from_seed_text(seed, text):
+            return generate_from_text(text, seed)
+
+        archive.add_endpoint("serving_default", generate_from_text, [text_spec, seed_spec])
+        archive.add_endpoint("generate_from_text", generate_from_text, [text_spec, seed_spec])
+        archive.add_endpoint("generate_conditional", generate_conditional_text,
+                             [noise_spec, text_spec])
+        archive.add_endpoint("generate_from_seed", generate_from_seed_text,
+                             [seed_spec, text_spec])
+    elif num_classes is None:
 
         def serving_default(noise):
             noise = check_noise(noise, latent_dim)
@@ -302,6 +345,8 @@ def build_export_archive(generator, spec, metadata):
         "channels": spec["channels"],
         "latent_dim": latent_dim,
         "num_classes": num_classes or 0,
+        "text_conditional": int(bool(spec.get("text_conditional"))),
+        "max_words": spec.get("max_words") or 0,
     }
     config_json = json.dumps(metadata, sort_keys=True)
 
@@ -356,6 +401,17 @@ def check_labels(labels, num_classes, batch_size):
     ]
     with tf.control_dependencies(checks):
         return tf.identity(labels)
+
+
+def check_text(encoder, text, batch_size):
+    """Fails in the graph unless there is one usable text per video (see `TextEncoder`)."""
+    count = tf.debugging.assert_equal(
+        tf.shape(text)[0], batch_size,
+        message="keras_vidgan: give one text per video (`text` and the noise or seed must "
+        "have the same batch size)",
+    )
+    with tf.control_dependencies([count]):
+        return encoder.assert_valid_text(text)
 
 
 def next_version(export_base):

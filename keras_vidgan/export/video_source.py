@@ -11,7 +11,9 @@ from either. Run directories and `.keras` files are opened by
 import abc
 import json
 import os
+import re
 
+import keras
 import numpy as np
 
 from keras_vidgan.export.saved_model_export import (
@@ -33,6 +35,9 @@ class VideoSource(abc.ABC):
         clip_shape: `(frames, height, width, channels)`.
         fps: int. Frame rate the model was trained for.
         num_classes: int, or None for an unconditional model.
+        text_conditional: bool. The model takes a text prompt per video
+            (passed as `labels`: strings, or UTF-8 bytes).
+        max_words: int, the text encoder's limit, or None without text.
         description: short text naming what was loaded.
     """
 
@@ -40,6 +45,8 @@ class VideoSource(abc.ABC):
     clip_shape = None
     fps = DEFAULT_FPS
     num_classes = None
+    text_conditional = False
+    max_words = None
     description = ""
 
     @abc.abstractmethod
@@ -51,6 +58,18 @@ class VideoSource(abc.ABC):
         return self.generate(noise_from_seeds(seeds, self.latent_dim).numpy(), labels)
 
     def _check_labels(self, labels, batch_size):
+        if self.text_conditional:
+            if labels is None:
+                raise ValueError(f"{self.description} is text-conditioned; give a prompt per "
+                                 "video.")
+            texts = [labels] if isinstance(labels, (str, bytes)) else list(labels)
+            if len(texts) == 1:
+                texts = texts * batch_size
+            if len(texts) != batch_size:
+                raise ValueError(f"Got {len(texts)} prompts for {batch_size} videos.")
+            # Bytes go through as they are, so that the model itself judges their encoding.
+            return [text if isinstance(text, bytes)
+                    else str(text).encode("utf-8", "surrogateescape") for text in texts]
         if self.num_classes is None:
             if labels is not None:
                 raise ValueError(f"{self.description} is unconditional; it takes no labels.")
@@ -112,8 +131,22 @@ class KerasVideoSource(VideoSource):
             spec = {**spec, "frames": self.render_frames}
         self.clip_shape = (spec["frames"], spec["height"], spec["width"], spec["channels"])
         self.num_classes = spec["num_classes"]
+        self.text_conditional = bool(spec["text_conditional"])
+        self.max_words = spec["max_words"]
         self.fps = int(fps)
         self.description = description
+
+    def _check_labels(self, labels, batch_size):
+        labels = super()._check_labels(labels, batch_size)
+        if self.text_conditional:
+            import tensorflow as tf
+
+            encoder = self.generator.get_layer("text_encoder")
+            for text, problem in zip(labels, encoder.text_problems(labels)):
+                if problem:
+                    raise ValueError(f"Cannot use the prompt {_shown(text)}: {problem}.")
+            return tf.constant(labels, tf.string)
+        return labels
 
     def generate(self, noise, labels=None):
         noise = np.asarray(noise, np.float32)
@@ -122,6 +155,9 @@ class KerasVideoSource(VideoSource):
                 f"noise must have shape [batch, {self.latent_dim}], got {noise.shape}."
             )
         labels = self._check_labels(labels, len(noise))
+        if self.text_conditional:
+            # Keras takes a list of inputs either all tensors or none: texts are tensors.
+            noise = keras.ops.convert_to_tensor(noise)
         inputs = noise if labels is None else [noise, labels]
         if self.render_frames is not None:
             times = np.arange(self.render_frames, dtype=np.float32)
@@ -172,23 +208,40 @@ class SavedModelVideoSource(VideoSource):
         self.latent_dim = int(info["latent_dim"])
         self.clip_shape = tuple(int(info[k]) for k in ("frames", "height", "width", "channels"))
         self.num_classes = int(info["num_classes"]) or None
+        # Exports written before text conditioning have neither entry.
+        self.text_conditional = bool(int(info.get("text_conditional", 0)))
+        self.max_words = int(info.get("max_words", 0)) or None
         self.fps = int(info["fps"])
         self.description = f"the export {export_dir}"
-        self._serving = signatures["serving_default"]
+        self._serving = signatures[
+            "generate_conditional" if self.text_conditional else "serving_default"]
         self._from_seed = signatures["generate_from_seed"]
 
     def _labels_kwargs(self, labels, batch_size):
         import tensorflow as tf
 
         labels = self._check_labels(labels, batch_size)
+        if self.text_conditional:
+            return {"text": tf.constant(labels, tf.string)}
         return {} if labels is None else {"labels": tf.constant(labels, tf.int32)}
+
+    def _call(self, signature, **inputs):
+        import tensorflow as tf
+
+        try:
+            return signature(**inputs)["video"].numpy()
+        except tf.errors.InvalidArgumentError as error:
+            # The export's own checks say what was wrong on a line of their own.
+            # In a graph, TensorFlow prints them as "assertion failed: [message] [...]".
+            ours = re.search(r"keras_vidgan: [^\]\n]*", error.message)
+            raise ValueError(ours.group(0) if ours else _first_line(error.message)) from None
 
     def generate(self, noise, labels=None):
         import tensorflow as tf
 
         noise = np.asarray(noise, np.float32)
         extra = self._labels_kwargs(labels, len(noise))
-        return self._serving(noise=tf.constant(noise), **extra)["video"].numpy()
+        return self._call(self._serving, noise=tf.constant(noise), **extra)
 
     def generate_from_seeds(self, seeds, labels=None):
         import tensorflow as tf
@@ -196,7 +249,7 @@ class SavedModelVideoSource(VideoSource):
         seeds = np.asarray(seeds, np.int64)
         extra = self._labels_kwargs(labels, len(seeds))
         # The export's own signature, so its seed mapping is what gets used.
-        return self._from_seed(seed=tf.constant(seeds), **extra)["video"].numpy()
+        return self._call(self._from_seed, seed=tf.constant(seeds), **extra)
 
 
 def open_export(path):
@@ -243,3 +296,9 @@ def open_export(path):
 def _first_line(error):
     lines = [line for line in str(error).splitlines() if line.strip()]
     return lines[0] if lines else type(error).__name__
+
+
+def _shown(text):
+    """A prompt for a one-line message: quoted, invalid bytes escaped, long ones shortened."""
+    shown = text.decode("utf-8", "backslashreplace") if isinstance(text, bytes) else str(text)
+    return repr(shown if len(shown) <= 60 else shown[:57] + "...")

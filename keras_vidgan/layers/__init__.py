@@ -1,6 +1,8 @@
-"""Layers used by the video models: a convolutional GRU and a spectral-normalization wrapper."""
+"""Layers used by the video models: a convolutional GRU, a spectral-normalization wrapper and
+a text encoder."""
 
 from keras_vidgan.layers.conv_gru import ConvGRU
 from keras_vidgan.layers.spectral_normalization import SpectralNormalization
+from keras_vidgan.layers.text_encoder import TextEncoder
 
-__all__ = ["ConvGRU", "SpectralNormalization"]
+__all__ = ["ConvGRU", "SpectralNormalization", "TextEncoder"]

@@ -1,7 +1,9 @@
 """Evaluation of video generators: FVD and KVD with a Keras port of the Kinetics-400 I3D.
 
 For Moving MNIST, `DigitLegibility` also reports how many generated frames a
-digit classifier reads with confidence and how many clips keep their digits.
+digit classifier reads with confidence and how many clips keep their digits,
+and `CaptionAgreement` how often text-conditioned clips show the digit and
+direction of their captions.
 
 FVD is the Fréchet Video Distance of Unterthiner et al. (2018), the video
 counterpart of FID (Heusel et al., 2017); KVD is the kernel distance of
@@ -9,6 +11,7 @@ Binkowski et al. (2018) on the same features. See `docs/evaluation.md` for
 the pinned protocol.
 """
 
+from keras_vidgan.metrics.caption_agreement import CaptionAgreement, CaptionAgreementResult
 from keras_vidgan.metrics.checkpoint_unpickler import (
     CheckpointUnpickler,
     find_i3d_weights,
@@ -29,6 +32,8 @@ from keras_vidgan.metrics.legibility_result import LegibilityResult
 from keras_vidgan.metrics.statistics_cache import StatisticsCache
 
 __all__ = [
+    "CaptionAgreement",
+    "CaptionAgreementResult",
     "CheckpointUnpickler",
     "DigitClassifier",
     "DigitLegibility",

@@ -35,6 +35,16 @@ class GAN(keras.Model):
       get the labels of the real batch, so the class mix follows the data.
       Discriminators with `num_classes` receive `[clips, labels]` too
       (projection discriminators); the others only see clips.
+    - a text-conditioned generator (one with a `text_encoder` attribute, see
+      `keras_vidgan.layers.TextEncoder`) takes `[noise, texts]`; the dataset
+      must yield `(clip, caption)` pairs (tf.string `[B]`). Generated clips
+      get the captions of the real batch. Discriminators with a
+      `text_encoder` receive `[clips, texts]` and are trained as Reed et
+      al.'s (2016, "Generative Adversarial Text to Image Synthesis")
+      matching-aware discriminator (GAN-CLS): real clips with the captions
+      of other clips of the batch (rolled by one) are negatives too, and the
+      loss is the real term plus half of each of the two negative terms.
+      Each network's text encoder is trained by that network's loss.
     - a generator whose `condition_on_first_frame` attribute is true takes
       the first frame of each real clip as its last input (image-to-video).
 
@@ -150,6 +160,7 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.num_classes = getattr(generator, "num_classes", None)
+        self.text_conditional = getattr(generator, "text_encoder", None) is not None
         self.condition_on_first_frame = bool(getattr(generator, "condition_on_first_frame", False))
         self.ema_generator = _copy_model(generator) if ema_decay is not None else None
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -199,9 +210,19 @@ class GAN(keras.Model):
         d_steps=1,
         gradient_penalty=0.0,
         r1=0.0,
+        auto_scale_loss=True,
         **kwargs,
     ):
         """Sets the optimizers, the objective and its penalties, and builds the optimizers.
+
+        When the generator or a discriminator computes in float16 (built
+        with `dtype="mixed_float16"`, or under that global policy), each
+        optimizer is wrapped in a `keras.optimizers.LossScaleOptimizer`, as
+        `keras.Model.compile` does for a single model: the steps multiply
+        each loss by the optimizer's dynamic loss scale before taking
+        gradients, so that small float16 gradients do not underflow to zero,
+        and a step whose gradients overflow is skipped. `d_optimizer` and
+        `g_optimizer` are then the wrappers.
 
         Args:
             d_optimizer: optimizer of the discriminator(s); default
@@ -220,8 +241,13 @@ class GAN(keras.Model):
                 (Gulrajani et al., 2017; 10 in the paper); 0 for none.
             r1: float. R1 weight gamma (Mescheder et al., 2018): `gamma / 2`
                 times the mean squared gradient norm on real clips; 0 for none.
+            auto_scale_loss: bool. Wrap the optimizers in loss scaling when a
+                network computes in float16 (above); optimizers passed as
+                `LossScaleOptimizer`s are kept as they are.
             **kwargs: passed to `keras.Model.compile` (for example
-                `steps_per_execution`).
+                `steps_per_execution`, or `jit_compile=True` to compile the
+                training step with XLA; "auto", Keras' default, compiles it
+                on GPUs. On CPUs XLA takes minutes to compile 3D convolutions).
         """
         if loss_fn is not None and loss is not None:
             raise ValueError("Pass either `loss_fn` (a Keras loss) or `loss`, not both.")
@@ -235,6 +261,9 @@ class GAN(keras.Model):
         g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5, name="generator_adam")
         if d_optimizer is g_optimizer:
             raise ValueError("Pass two optimizer instances: each is built for one network.")
+        if auto_scale_loss and self.computes_in_float16():
+            d_optimizer = _with_loss_scaling(d_optimizer)
+            g_optimizer = _with_loss_scaling(g_optimizer)
         if loss is not None:
             self.gan_loss = loss if isinstance(loss, GANLoss) else GANLoss(loss)
             self.loss_fn = None
@@ -247,19 +276,33 @@ class GAN(keras.Model):
         discriminator_variables = self._discriminator_variables()
         discriminator_variable_ids = {id(v) for v in discriminator_variables}
         # Keras' callbacks change `model.optimizer.optimizers`; the GAN step applies
-        # `g_optimizer` and `d_optimizer` itself.
+        # `g_optimizer` and `d_optimizer` itself. A MultiOptimizer cannot hold loss
+        # scaling wrappers: it holds what they wrap (whose learning rates they share).
+        inner_d, inner_g = _without_loss_scaling(d_optimizer), _without_loss_scaling(g_optimizer)
         joint_optimizer = keras.optimizers.MultiOptimizer(
-            lambda variable: (
-                d_optimizer if id(variable) in discriminator_variable_ids else g_optimizer
-            ),
+            lambda variable: inner_d if id(variable) in discriminator_variable_ids else inner_g,
             name="gan_optimizers",
         )
-        super().compile(optimizer=joint_optimizer, **kwargs)
+        # Loss scaling is the GAN's own (above): not around the joint optimizer, even
+        # when the GAN itself was built under the global mixed_float16 policy.
+        super().compile(optimizer=joint_optimizer, auto_scale_loss=False, **kwargs)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         # Built here, not lazily: MirroredStrategy cannot create optimizer slots
         # while tracing the first step (keras-team/keras#23085).
         joint_optimizer.build(self.generator.trainable_variables + discriminator_variables)
+        for optimizer, variables in (
+            (g_optimizer, self.generator.trainable_variables),
+            (d_optimizer, discriminator_variables),
+        ):
+            if optimizer is not _without_loss_scaling(optimizer):
+                # Its loss scale and growth counter; saved as `d_optimizer`/`g_optimizer`.
+                optimizer.build(variables)
+
+    def computes_in_float16(self):
+        """Whether the generator or a discriminator has float16 layers (`mixed_float16`)."""
+        networks = [self.generator] + [model for _, model in self._discriminator_list]
+        return any(_has_float16_layers(network) for network in networks)
 
     def get_compile_config(self):
         if self.d_optimizer is None:
@@ -410,6 +453,13 @@ class GAN(keras.Model):
             )
 
     def _labels_from(self, labels):
+        if self.text_conditional:
+            if labels is None or tf.as_dtype(labels.dtype) != tf.string:
+                raise ValueError(
+                    "The generator is text-conditioned: the dataset must yield (clip, caption) "
+                    "pairs with string captions."
+                )
+            return tf.reshape(labels, [-1])
         if self.num_classes is None:
             return None
         if labels is None:
@@ -426,7 +476,7 @@ class GAN(keras.Model):
     def generator_inputs(self, noise, labels=None, first_frames=None):
         """The generator's input structure: noise, then labels, then first frames, as it needs."""
         inputs = [noise]
-        if self.num_classes is not None:
+        if self.num_classes is not None or self.text_conditional:
             inputs.append(labels)
         if self.condition_on_first_frame:
             if first_frames is None:
@@ -439,7 +489,8 @@ class GAN(keras.Model):
         if isinstance(real, (tuple, list)):
             real, labels = real[0], (real[1] if len(real) > 1 else labels)
         self._check_clip_shape(real)
-        real = tf.cast(real, self.compute_dtype)
+        # Clips and losses stay float32 whatever the networks compute in.
+        real = tf.cast(real, tf.float32)
         labels = self._labels_from(labels)
         first_frames = real[:, 0] if self.condition_on_first_frame else None
         batch_size = tf.shape(real)[0]
@@ -462,9 +513,10 @@ class GAN(keras.Model):
         return {metric.name: metric.result() for metric in self.metrics}
 
     def score(self, discriminator, clips, labels=None, training=True, times=None):
-        """float32 logits `[B, K]` of one discriminator, with times and labels if it takes them."""
+        """float32 logits `[B, K]` of one discriminator, with times and labels (or texts) if it
+        takes them."""
         inputs = [clips] + ([times] if times is not None else [])
-        if getattr(discriminator, "num_classes", None) is not None:
+        if _takes_condition(discriminator):
             inputs.append(labels)
         logits = discriminator(inputs[0] if len(inputs) == 1 else inputs, training=training)
         logits = tf.cast(logits, tf.float32)
@@ -475,7 +527,8 @@ class GAN(keras.Model):
 
         Args:
             real: this replica's real clips.
-            labels: int32 `[B]` classes, for a conditional generator.
+            labels: int32 `[B]` classes, or string `[B]` captions, for a
+                conditional generator.
             first_frames: `[B, H, W, C]`, for a first-frame-conditioned generator.
             offset: which discriminator update of the step this is.
 
@@ -504,6 +557,8 @@ class GAN(keras.Model):
                 views.append((real, fake, None))
         if self.gradient_penalty_weight:
             epsilon = self.sample_interpolation_weights(batch_size, offset=offset)
+        # GAN-CLS's mismatched pairs: each real clip with the caption of its neighbour.
+        mismatched = tf.roll(labels, 1, axis=0) if self.text_conditional else None
         with tf.GradientTape() as tape:
             per_example = tf.zeros([batch_size], tf.float32)
             all_real, all_fake = [], []
@@ -513,7 +568,18 @@ class GAN(keras.Model):
                     real_logits = self.score(discriminator, real_view, labels, times=times)
                 with self.frame_picks(offset, index, "generated"):
                     fake_logits = self.score(discriminator, fake_view, labels, times=times)
-                per_example += self.discriminator_loss(real_logits, fake_logits)
+                if mismatched is not None and _takes_condition(discriminator):
+                    # The same frames of the same clips: only the caption differs.
+                    with self.frame_picks(offset, index, "real"):
+                        mismatched_logits = self.score(
+                            discriminator, real_view, mismatched, times=times
+                        )
+                    per_example += 0.5 * (
+                        self.discriminator_loss(real_logits, fake_logits)
+                        + self.discriminator_loss(real_logits, mismatched_logits)
+                    )
+                else:
+                    per_example += self.discriminator_loss(real_logits, fake_logits)
 
                 def critic(clips, d=discriminator, times=times):
                     return self.score(d, clips, labels, times=times)
@@ -529,8 +595,11 @@ class GAN(keras.Model):
                 all_real.append(real_logits)
                 all_fake.append(fake_logits)
             loss = tf.nn.compute_average_loss(per_example)
+            # Multiplied by the loss scale under float16 (a `LossScaleOptimizer`, which
+            # divides the gradients by it again), unchanged otherwise.
+            scaled_loss = self.d_optimizer.scale_loss(loss)
         variables = self._discriminator_variables()
-        self.d_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.d_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return per_example, tf.concat(all_real, axis=1), tf.concat(all_fake, axis=1)
 
     def generator_step(self, batch_size, labels=None, first_frames=None):
@@ -562,8 +631,9 @@ class GAN(keras.Model):
                     logits = self.score(discriminator, clips, labels, times=times)
                     adversarial += self.generator_loss(logits)
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
+            scaled_loss = self.g_optimizer.scale_loss(loss)
         variables = self.generator.trainable_variables
-        self.g_optimizer.apply(tape.gradient(loss, variables), variables)
+        self.g_optimizer.apply(tape.gradient(scaled_loss, variables), variables)
         return adversarial + regularization
 
     def update_moving_average(self):
@@ -620,7 +690,9 @@ class GAN(keras.Model):
         per_example = self.loss_fn.call(targets, logits)
         return tf.reduce_mean(tf.reshape(per_example, [tf.shape(logits)[0], -1]), axis=1)
 
-    def generate(self, num_videos, seed=0, batch_size=32, labels=None, first_frames=None):
+    def generate(
+        self, num_videos, seed=0, batch_size=32, labels=None, first_frames=None, prompts=None
+    ):
         """Generates clips as a NumPy array in [-1, 1], reproducibly for a seed.
 
         Uses `sampling_generator` (the moving average of the weights when
@@ -637,6 +709,8 @@ class GAN(keras.Model):
                 class-conditional generator.
             first_frames: `[num_videos, H, W, C]` frames for a
                 first-frame-conditioned generator.
+            prompts: one string for every clip, or `num_videos` strings, for
+                a text-conditioned generator.
         """
         from keras_vidgan.models.seeds import noise_from_seeds
 
@@ -647,6 +721,19 @@ class GAN(keras.Model):
                 raise ValueError(f"Pass `labels`: the generator has {self.num_classes} classes.")
             labels = np.broadcast_to(np.asarray(labels, np.int32), (num_videos,))
             inputs.append(tf.constant(labels))
+        if self.text_conditional:
+            if prompts is None:
+                raise ValueError("Pass `prompts`: the generator is text-conditioned.")
+            prompts = np.broadcast_to(np.asarray(prompts, object), (num_videos,))
+            # Called batch by batch: `predict` cannot batch string inputs beside floats.
+            return np.concatenate([
+                keras.ops.convert_to_numpy(self.sampling_generator(
+                    [noise[start : start + batch_size],
+                     tf.constant(list(prompts[start : start + batch_size]), tf.string)],
+                    training=False,
+                ))
+                for start in range(0, num_videos, batch_size)
+            ])
         if self.condition_on_first_frame:
             if first_frames is None:
                 raise ValueError("Pass `first_frames`: the generator starts from given frames.")
@@ -693,6 +780,14 @@ class GAN(keras.Model):
         return cls(**config)
 
 
+def _takes_condition(discriminator):
+    """Whether a discriminator takes `[clips, labels or texts]` rather than clips alone."""
+    return (
+        getattr(discriminator, "num_classes", None) is not None
+        or getattr(discriminator, "text_encoder", None) is not None
+    )
+
+
 def _as_named_list(discriminator):
     if isinstance(discriminator, dict):
         if not discriminator:
@@ -703,6 +798,24 @@ def _as_named_list(discriminator):
             raise ValueError("Pass at least one discriminator.")
         return [(f"discriminator_{index}", model) for index, model in enumerate(discriminator)]
     return [("discriminator", discriminator)]
+
+
+def _has_float16_layers(layer):
+    if layer.compute_dtype == "float16":
+        return True
+    return any(_has_float16_layers(inner) for inner in getattr(layer, "layers", []))
+
+
+def _with_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer, name=f"{optimizer.name}_loss_scale")
+
+
+def _without_loss_scaling(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
 
 
 def _copy_model(model):

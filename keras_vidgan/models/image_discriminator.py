@@ -30,6 +30,10 @@ class ImageDiscriminator(VideoModel):
         num_classes: int or None. With classes the model takes
             `[clips, labels]` and is a projection discriminator (Miyato &
             Koyama, 2018).
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments,
+            or None. The model then takes `[clips, texts]` (strings `[B]`) and
+            projects its own text code onto the features instead of a class
+            embedding.
         spectral_norm: bool. Wrap every convolution and the output layer in
             `keras_vidgan.layers.SpectralNormalization` (Miyato et al., 2018).
         **kwargs: passed to `keras.Model`.
@@ -56,6 +60,7 @@ class ImageDiscriminator(VideoModel):
         frames_per_clip=None,
         num_classes=None,
         spectral_norm=False,
+        text_encoder=None,
         **kwargs,
     ):
         if frames_per_clip is not None and frames_per_clip > frames:
@@ -64,10 +69,13 @@ class ImageDiscriminator(VideoModel):
             )
 
         clips = keras.Input((frames, size, size, channels), name="video")
-        labels = self.labels_input(num_classes)
+        labels = self.condition_input(num_classes, text_encoder)
         chosen = clips
         if frames_per_clip is not None and frames_per_clip < frames:
             chosen = FrameSampler(frames_per_clip, name="frame_sampler")(clips)
         features = frame_features(chosen, width, size, "frame", spectral_norm)
-        logits = projection_logits(features, labels, num_classes, "frame", spectral_norm)
+        logits = projection_logits(
+            features, labels, num_classes, "frame", spectral_norm,
+            text_code=self.text_code(labels, text_encoder),
+        )
         super().__init__([clips, labels], logits, **kwargs)

@@ -14,6 +14,7 @@ import keras
 from keras import layers, ops
 
 from keras_vidgan.layers import SpectralNormalization
+from keras_vidgan.models.nearest_upsampling_kernel import NearestUpsamplingKernel
 
 
 def stage_widths(width, stages):
@@ -24,26 +25,62 @@ def stage_widths(width, stages):
 def frame_image_decoder(codes, frames, size, channels, width, name):
     """A DCGAN image generator applied to each frame's code: `[B, T, D]` -> clips in [-1, 1].
 
-    Resize-convolutions (nearest-neighbour upsampling, then a 3x3 convolution)
-    avoid the checkerboard artefacts of transposed convolutions (Odena et
-    al., 2016).
+    The structure of the image generators of TGAN and MoCoGAN: from a 4x4 map,
+    up-convolutions of kernel 4 and stride 2 halve the channels at each stage
+    (8x `width` at most) and the last one draws the frame. They act on each
+    frame alone (kernel 1 along time) and start as nearest-neighbour
+    upsampling followed by a 3x3 convolution (`NearestUpsamplingKernel`), so
+    they cost what the papers' transposed convolutions cost without their
+    early checkerboard artefacts (Odena et al., 2016).
     """
     stages = int(math.log2(size // 4))
-    widths = stage_widths(width, stages)
+    widths = stage_widths(width, stages - 1) + [width]
     x = layers.Dense(4 * 4 * widths[0], use_bias=False, name=f"{name}_project")(codes)
     x = layers.Reshape((frames, 4, 4, widths[0]))(x)
     x = layers.BatchNormalization(synchronized=True, name=f"{name}_project_norm")(x)
     x = layers.ReLU()(x)
-    for index in range(stages):
-        out_width = widths[index + 1] if index + 1 < stages else width
-        x = layers.UpSampling3D((1, 2, 2))(x)
-        x = layers.Conv3D(
-            out_width, (1, 3, 3), padding="same", use_bias=False, name=f"{name}_up{index}"
-        )(x)
+    per_frame = dict(strides=(1, 2, 2), upsampling="icnr", undoubled_kernel=1)
+    for index in range(stages - 1):
+        x = up_convolution(x, widths[index + 1], name=f"{name}_up{index}", **per_frame)
         x = layers.BatchNormalization(synchronized=True, name=f"{name}_up{index}_norm")(x)
         x = layers.ReLU()(x)
-    return layers.Conv3D(
-        channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name=f"{name}_rgb"
+    x = up_convolution(x, channels, name=f"{name}_rgb", use_bias=True, **per_frame)
+    return layers.Activation("tanh", dtype="float32", name=f"{name}_tanh")(x)
+
+
+def up_convolution(
+    x, filters, strides, upsampling, name, activation=None, use_bias=None, undoubled_kernel=3
+):
+    """Doubles the axes of `x` whose stride is 2 and maps it to `filters` channels.
+
+    `"transpose"` and `"icnr"` are one transposed convolution with a kernel of
+    4 along doubled axes and `undoubled_kernel` (3, or 1 for an axis not
+    convolved along) along the others; `"icnr"` initialises the
+    kernel so that the layer starts as nearest-neighbour upsampling followed
+    by a convolution of size 3 (`NearestUpsamplingKernel`). `"resize"` is that
+    upsampling and convolution, computed as such. Layers followed by batch
+    normalization have no bias (by default, layers with an activation have one).
+    """
+    rank = len(strides)
+    has_bias = activation is not None if use_bias is None else use_bias
+    if upsampling == "resize":
+        resize = layers.UpSampling3D(strides) if rank == 3 else layers.UpSampling2D(strides)
+        conv = layers.Conv3D if rank == 3 else layers.Conv2D
+        kernel = tuple(3 if stride == 2 else undoubled_kernel for stride in strides)
+        return conv(
+            filters, kernel, padding="same", activation=activation, use_bias=has_bias, name=name
+        )(resize(x))
+    transpose = layers.Conv3DTranspose if rank == 3 else layers.Conv2DTranspose
+    initializer = NearestUpsamplingKernel(strides) if upsampling == "icnr" else "glorot_uniform"
+    return transpose(
+        filters,
+        tuple(4 if stride == 2 else undoubled_kernel for stride in strides),
+        strides=strides,
+        padding="same",
+        activation=activation,
+        use_bias=has_bias,
+        kernel_initializer=initializer,
+        name=name,
     )(x)
 
 
@@ -89,19 +126,26 @@ def video_features(clips, width, size, name, spectral_norm=False):
     return layers.Flatten()(x)
 
 
-def projection_logits(features, labels, num_classes, name, spectral_norm=False):
+def projection_logits(features, labels, num_classes, name, spectral_norm=False, text_code=None):
     """Logits of a (projection) discriminator from features `[B, F]` or `[B, K, F]`.
 
     Unconditional: a linear map to one logit per feature vector. With labels,
     the projection discriminator of Miyato & Koyama (2018, "cGANs with
     Projection Discriminator"): the inner product of a learned class
-    embedding with the features is added to that logit.
+    embedding with the features is added to that logit. With a `text_code`
+    `[B, D]` instead, a learned linear map of the code takes the class
+    embedding's place, so the logit also says whether clip and text match.
     """
     logits = dense(1, f"{name}_logits", spectral_norm)(features)
     logits = ops.squeeze(logits, axis=-1) if len(features.shape) == 3 else logits
-    if num_classes is None:
+    if text_code is not None:
+        embedded = layers.Dense(features.shape[-1], name=f"{name}_text_projection")(text_code)
+    elif num_classes is None:
         return logits
-    embedded = layers.Embedding(num_classes, features.shape[-1], name=f"{name}_embedding")(labels)
+    else:
+        embedded = layers.Embedding(
+            num_classes, features.shape[-1], name=f"{name}_embedding"
+        )(labels)
     if len(features.shape) == 3:
         projection = ops.sum(features * ops.expand_dims(embedded, 1), axis=-1)
     else:

@@ -11,6 +11,7 @@ from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
 
 DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
+TEXT_DESIGNS = ("vgan", "mocogan")
 
 
 def build_design(
@@ -21,8 +22,10 @@ def build_design(
     width=32,
     latent_dim=100,
     num_classes=None,
-    upsampling="resize",
+    upsampling="icnr",
     sampled_frames=3,
+    dtype=None,
+    text_encoder=None,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -46,9 +49,16 @@ def build_design(
         latent_dim: noise size (all designs but MoCoGAN).
         num_classes: int for class-conditional models (projection
             discriminators), or None.
-        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`.
         sampled_frames: frames per clip that StyleGAN-V's discriminator
             scores (and its generator renders) in training.
+        dtype: dtype policy of every network, for example
+            `"mixed_bfloat16"` (None: the global policy). Their outputs stay
+            float32 clips and logits.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            for a text-conditioned model (`vgan` and `mocogan`), instead of
+            `num_classes`: the generator and every discriminator get their
+            own encoder, each trained by its network's loss.
 
     Returns:
         `(generator, discriminator)`; the discriminator is a dict for MoCoGAN.
@@ -63,57 +73,68 @@ def build_design(
     gan = keras_vidgan.GAN(generator, discriminator, seed=0)
     ```
     """
-    clip = dict(frames=frames, size=size, channels=channels)
+    shared = dict(frames=frames, size=size, channels=channels)
+    if dtype is not None:
+        shared["dtype"] = dtype
+    if text_encoder is not None and design not in TEXT_DESIGNS:
+        raise ValueError(f"Text conditioning is available for {TEXT_DESIGNS}, not {design!r}.")
     if design == "vgan":
         generator = VGANGenerator(
             latent_dim=latent_dim,
             width=width,
             upsampling=upsampling,
             num_classes=num_classes,
+            text_encoder=text_encoder,
             name="generator",
-            **clip,
+            **shared,
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, text_encoder=text_encoder,
+            name="discriminator", **shared
         )
     if design == "tgan":
         generator = TGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, VideoDiscriminator(
-            width=width, num_classes=num_classes, name="discriminator", **clip
+            width=width, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "mocogan":
-        generator = MoCoGANGenerator(width=width, num_classes=num_classes, name="generator", **clip)
+        generator = MoCoGANGenerator(
+            width=width, num_classes=num_classes, text_encoder=text_encoder, name="generator",
+            **shared,
+        )
         discriminators = {
             "image": ImageDiscriminator(
                 width=width,
                 frames_per_clip=1,
                 num_classes=num_classes,
+                text_encoder=text_encoder,
                 name="image_discriminator",
-                **clip,
+                **shared,
             ),
             "video": VideoDiscriminator(
-                width=width, num_classes=num_classes, name="video_discriminator", **clip
+                width=width, num_classes=num_classes, text_encoder=text_encoder,
+                name="video_discriminator", **shared
             ),
         }
         return generator, discriminators
     if design == "dvdgan":
         generator = DVDGANGenerator(
-            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            latent_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, DualDiscriminator(
-            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **clip
+            width=width, frames_per_clip=8, num_classes=num_classes, name="discriminator", **shared
         )
     if design == "styleganv":
         generator = StyleGANVGenerator(
-            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **clip
+            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
         )
         return generator, StyleGANVDiscriminator(
             width=width,
             sampled_frames=sampled_frames,
             num_classes=num_classes,
             name="discriminator",
-            **clip,
+            **shared,
         )
     raise ValueError(f"Unknown design {design!r}; expected one of {DESIGNS}.")

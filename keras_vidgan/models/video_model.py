@@ -1,8 +1,10 @@
+import functools
 import inspect
 
 import keras
 from keras import layers
 
+from keras_vidgan.layers.text_encoder import TextEncoder
 from keras_vidgan.models.config_checks import check_clip_shape, check_positive_int
 
 # Every zoo model spells these arguments the same way, so they are checked by
@@ -28,7 +30,12 @@ class VideoModel(keras.Model):
       `super().__init__` with the value it actually used);
     - returns those attributes from `get_config`, with `name`, `trainable`
       and `dtype`, and rebuilds the model from them in `from_config`, so a
-      saved model is its constructor call plus its weights.
+      saved model is its constructor call plus its weights;
+    - builds the subclass's layers under the `dtype` policy it is given
+      (for example `dtype="mixed_bfloat16"`), not under the global one, so
+      that a model reloaded in a process with another global policy
+      computes exactly as it did when saved. Layers created with an explicit
+      `dtype`, such as float32 output layers, keep theirs.
 
     `inputs` may hold None for an input the model does not take (for
     example `labels` without classes); a single remaining input is passed
@@ -89,6 +96,11 @@ class VideoModel(keras.Model):
         object.__setattr__(model, "_constructor_arguments", arguments)
         return model
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in vars(cls):
+            cls.__init__ = _under_own_dtype_policy(vars(cls)["__init__"])
+
     def __init__(self, inputs, outputs, **kwargs):
         if type(self) is VideoModel:
             raise TypeError("`VideoModel` is a base class: subclass it and build layers there.")
@@ -121,6 +133,44 @@ class VideoModel(keras.Model):
         return layers.Embedding(num_classes, dim, name="label_embedding")(labels)
 
     @staticmethod
+    def condition_input(num_classes, text_encoder=None):
+        """The condition input: string texts `[B]` with `text_encoder`, else `labels_input`.
+
+        A model is conditioned on classes or on text, not both.
+        """
+        if text_encoder is None:
+            return VideoModel.labels_input(num_classes)
+        if num_classes is not None:
+            raise ValueError("Pass `num_classes` or `text_encoder`, not both.")
+        if not isinstance(text_encoder, dict) or "vocabulary" not in text_encoder:
+            raise ValueError(
+                "`text_encoder` must be a dict of `keras_vidgan.layers.TextEncoder` arguments "
+                f"with a `vocabulary`, got {text_encoder!r}."
+            )
+        return keras.Input((), dtype="string", name="text")
+
+    @staticmethod
+    def text_code(text, text_encoder):
+        """The `[B, code_dim]` code of a `TextEncoder` built from `text_encoder`; None without."""
+        if text is None or text_encoder is None:
+            return None
+        return TextEncoder(**text_encoder, name="text_encoder")(text)
+
+    @staticmethod
+    def condition_embedding(condition, num_classes, text_encoder, dim):
+        """A learned `[B, dim]` code of the condition (class or text); None without one.
+
+        Text goes through the model's own `TextEncoder` and a linear map to
+        `dim`, trained with the model; labels through `label_embedding`.
+        """
+        if text_encoder is None:
+            return VideoModel.label_embedding(condition, num_classes, dim)
+        code = VideoModel.text_code(condition, text_encoder)
+        if code is None:
+            return None
+        return layers.Dense(dim, name="text_projection")(code)
+
+    @staticmethod
     def join_codes(codes):
         """Concatenates the codes that are not None (one alone is returned as it is)."""
         present = [code for code in codes if code is not None]
@@ -140,6 +190,33 @@ class VideoModel(keras.Model):
     def from_config(cls, config):
         # Keras' default would revive a plain functional `keras.Model`.
         return cls(**config)
+
+
+def _under_own_dtype_policy(init):
+    """`init`, run with the global dtype policy set to its `dtype` argument (if given).
+
+    Keras layers take the global policy when they are created without a
+    `dtype`; a functional model's own `dtype` does not reach the layers built
+    before it. Keras has no scoped policy, so the global one is set for the
+    constructor's duration and restored (it is thread-local state).
+    """
+
+    @functools.wraps(init)
+    def init_under_policy(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if dtype is None:
+            return init(self, *args, **kwargs)
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(keras.dtype_policies.get(dtype))
+        try:
+            return init(self, *args, **kwargs)
+        finally:
+            keras.config.set_dtype_policy(previous)
+
+    # Keras reads the constructor's arguments with `inspect.getfullargspec`, which
+    # ignores `__wrapped__` but honours `__signature__`.
+    init_under_policy.__signature__ = inspect.signature(init)
+    return init_under_policy
 
 
 def _check_shared_arguments(arguments):

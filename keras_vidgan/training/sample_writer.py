@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from keras_vidgan.models.seeds import noise_from_seeds
 from keras_vidgan.utils.video_files import (
+    captioned_strips,
     encode_gif,
     frame_strip,
     video_grid,
@@ -37,6 +38,10 @@ class SampleWriter(keras.callbacks.Callback):
     `TensorBoard` callback gives its `epoch_*` scalars, so samples and loss
     curves line up; `epoch_0001.gif` is step 0.
 
+    A text-conditioned generator draws video `i` for `prompts[i]` (the
+    prompts cycle when there are fewer than videos), and the PNG then
+    shows each prompt under its row of frames.
+
     Args:
         directory: where the files go (created if needed).
         num_videos: videos in the grid.
@@ -45,6 +50,7 @@ class SampleWriter(keras.callbacks.Callback):
         every: write every `every` epochs (the last epoch is always written).
         log_dir: directory for TensorBoard event files, such as the run's
             `logs/samples`; None writes no summaries.
+        prompts: list of strings, for a text-conditioned generator.
 
     Example:
 
@@ -57,7 +63,9 @@ class SampleWriter(keras.callbacks.Callback):
     ```
     """
 
-    def __init__(self, directory, num_videos=16, seed=0, fps=8, every=1, log_dir=None):
+    def __init__(
+        self, directory, num_videos=16, seed=0, fps=8, every=1, log_dir=None, prompts=None
+    ):
         super().__init__()
         self.directory = directory
         self.num_videos = num_videos
@@ -65,6 +73,9 @@ class SampleWriter(keras.callbacks.Callback):
         self.fps = fps
         self.every = every
         self.log_dir = log_dir
+        self.prompts = None if prompts is None else [str(prompt) for prompt in prompts]
+        if self.prompts is not None and not self.prompts:
+            raise ValueError("`prompts` must hold at least one prompt, or be None.")
         self._epochs = None
         self._summary_writer = None
 
@@ -80,11 +91,22 @@ class SampleWriter(keras.callbacks.Callback):
                                  model.latent_dim)
         generator = getattr(model, "sampling_generator", model.generator)
         num_classes = getattr(generator, "num_classes", None)
+        if getattr(generator, "text_encoder", None) is not None:
+            if self.prompts is None:
+                raise ValueError("The generator is text-conditioned: pass `prompts`.")
+            texts = tf.constant(self.video_prompts(), tf.string)
+            return np.asarray(generator([noise, texts], training=False))
         if num_classes is not None:
             # A class-conditional generator: the videos cycle through the classes.
             labels = tf.range(self.num_videos, dtype=tf.int32) % num_classes
             return np.asarray(generator([noise, labels], training=False))
         return np.asarray(generator(noise, training=False))
+
+    def video_prompts(self):
+        """The prompt of each video of the grid, or None without prompts."""
+        if self.prompts is None:
+            return None
+        return [self.prompts[index % len(self.prompts)] for index in range(self.num_videos)]
 
     def on_epoch_end(self, epoch, logs=None):
         last = self._epochs is not None and epoch + 1 == self._epochs
@@ -107,10 +129,20 @@ class SampleWriter(keras.callbacks.Callback):
         stem = os.path.join(self.directory, f"epoch_{epoch + 1:04d}")
         _write_bytes(stem + ".gif", gif)
         write_mp4(stem + ".mp4", grid, fps=self.fps)
-        write_png_strip(stem + ".png", column)
+        prompts = self.video_prompts() if self._text_conditioned() else None
+        if prompts is not None:
+            strip = captioned_strips(clips, prompts)
+            _write_png(stem + ".png", strip)
+        else:
+            strip = frame_strip(column)
+            write_png_strip(stem + ".png", column)
         _write_bytes(os.path.join(self.directory, "latest.gif"), gif)
         if self.log_dir is not None:
-            self._log_images(frame_strip(column), gif, grid.shape, step=epoch)
+            self._log_images(strip, gif, grid.shape, step=epoch)
+
+    def _text_conditioned(self):
+        generator = getattr(self.model, "sampling_generator", self.model.generator)
+        return getattr(generator, "text_encoder", None) is not None
 
     def on_train_end(self, logs=None):
         if self._summary_writer is not None:
@@ -143,6 +175,12 @@ class SampleWriter(keras.callbacks.Callback):
             )
         # Flushed each time, so TensorBoard shows the epoch while training goes on.
         self._summary_writer.flush()
+
+
+def _write_png(path, image):
+    from PIL import Image
+
+    Image.fromarray(image).save(path)
 
 
 def _write_bytes(path, data):

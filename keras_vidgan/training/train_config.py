@@ -16,14 +16,20 @@ LOSSES = {
     "wgan-gp": ("wgan", 10.0),
 }
 STRATEGIES = ("default", "mirrored", "multiworker")
+# --conditional: on digit classes, or on captions (text-to-video).
+CONDITIONS = ("class", "text")
+# The designs whose generator and discriminators take text (models.model_zoo.TEXT_DESIGNS).
+TEXT_DESIGNS = ("vgan", "mocogan")
+# Keras dtype policies of the networks: what they compute in (their weights stay float32).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 # Settings a resumed run may change: they steer how long and how loudly it trains and what it
 # keeps, never what it learns. Every other field is part of the experiment.
 SESSION_FIELDS = frozenset(
     {"epochs", "time_budget", "strategy", "verbose", "num_samples", "keep_checkpoints", "strict",
-     "out", "checkpoint_every", "fps"}
+     "out", "checkpoint_every", "fps", "jit_compile"}
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
-FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4}
+FIELDS_BEFORE_THEIR_FLAG = {"g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32"}
 
 
 @dataclasses.dataclass
@@ -47,7 +53,8 @@ class TrainConfig:
         frames, size, channels: the clip shape.
         latent_dim: noise size of the generator.
         width: base width of both networks.
-        upsampling: VGAN's upsampling, `"resize"` or `"transpose"`.
+        upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`
+            (`VGANGenerator`).
         model: the design, one of `"vgan"`, `"tgan"`, `"mocogan"`, `"dvdgan"`,
             `"styleganv"`.
         sampled_frames: frames per clip the `styleganv` discriminator scores
@@ -57,7 +64,11 @@ class TrainConfig:
         ema: decay of the generator's moving average, or None for none.
         g_lr, d_lr: Adam learning rates (beta_1 0.5) of each network.
         d_steps: discriminator updates per generator update.
-        conditional: train a class-conditional model on `(clip, label)` pairs.
+        conditional: None for an unconditional model; `"class"` for a
+            class-conditional model trained on `(clip, label)` pairs (True,
+            as earlier releases stored it, means `"class"`); `"text"` for a
+            text-to-video model trained on captioned Moving MNIST
+            `(clip, caption)` pairs (`vgan` and `mocogan`).
         batch_size: global batch size.
         epochs: epochs to train, counting those of earlier sessions.
         steps_per_epoch: GAN steps per epoch.
@@ -75,6 +86,16 @@ class TrainConfig:
         verbose: Keras progress output: 0 silent, 1 a progress bar, 2 a
             line per epoch.
         fps: frame rate of the sample videos.
+        precision: what the networks compute in: `"float32"`,
+            `"mixed_bfloat16"` or `"mixed_float16"` (float16 with loss
+            scaling), for GPUs and TPUs: on CPUs TensorFlow 2.21's bfloat16
+            Conv3D gradients are wrong, float16 is slow. Weights, losses and
+            clips stay float32.
+        jit_compile: compile the training step with XLA (for GPUs: on CPUs
+            compiling 3D convolutions takes minutes). XLA draws other random
+            numbers than TensorFlow's kernels for the same `(seed, step)`
+            (tensorflow/tensorflow#121243), so switching it between sessions
+            changes the noise stream, not what the run learns.
 
     Example:
 
@@ -96,7 +117,7 @@ class TrainConfig:
     channels: int = 1
     latent_dim: int = 100
     width: int = 16
-    upsampling: str = "resize"
+    upsampling: str = "icnr"
     model: str = "styleganv"
     sampled_frames: int = 3
     loss: str = "bce"
@@ -105,7 +126,7 @@ class TrainConfig:
     g_lr: float = 1e-3
     d_lr: float = 1e-3
     d_steps: int = 1
-    conditional: bool = False
+    conditional: str | None = None
     batch_size: int = 16
     epochs: int = 60
     steps_per_epoch: int = 100
@@ -118,6 +139,15 @@ class TrainConfig:
     checkpoint_every: int | None = None
     verbose: int = 1
     fps: int = 8
+    precision: str = "float32"
+    jit_compile: bool = False
+
+    def __post_init__(self):
+        # Earlier releases stored a boolean for class conditioning.
+        if self.conditional is True:
+            self.conditional = "class"
+        elif self.conditional is False:
+            self.conditional = None
 
     @property
     def run_dir(self):
@@ -136,19 +166,28 @@ class TrainConfig:
     @property
     def num_classes(self):
         """Classes of a conditional run (Moving MNIST digits), None otherwise."""
-        return 10 if self.conditional else None
+        return 10 if self.conditional == "class" else None
 
     def validate(self):
         """Raises `ConfigError` naming the first setting that cannot work, before anything runs."""
         _choice("dataset", self.dataset, DATASETS)
         _choice("model", self.model, DESIGNS)
         _choice("loss", self.loss, tuple(LOSSES))
-        _choice("upsampling", self.upsampling, ("resize", "transpose"))
+        _choice("upsampling", self.upsampling, ("icnr", "transpose", "resize"))
         _choice("strategy", self.strategy, STRATEGIES)
         _choice("frames", self.frames, (8, 16, 32))
         _choice("size", self.size, (32, 64, 128))
         _choice("channels", self.channels, (1, 3))
         _choice("verbose", self.verbose, (0, 1, 2))
+        _choice("precision", self.precision, PRECISIONS)
+        if not isinstance(self.jit_compile, bool):
+            raise ConfigError(f"jit_compile must be True or False, got {self.jit_compile!r}.")
+        if self.jit_compile and self.strategy != "default":
+            # XLA places the step on one device, the replicas' variables live on several.
+            raise ConfigError(
+                f"jit_compile works with the default strategy only, not {self.strategy!r}: "
+                "drop --jit-compile, or train with --strategy default."
+            )
         for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
                      "steps_per_epoch", "num_samples", "keep_checkpoints", "fps",
                      "sampled_frames"):
@@ -178,6 +217,18 @@ class TrainConfig:
                               f"({self.frames}).")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
+        if self.conditional is not None:
+            _choice("conditional", self.conditional, CONDITIONS)
+        if self.conditional == "text" and (self.data or self.dataset != "moving_mnist"):
+            raise ConfigError(
+                "--conditional text needs captioned clips; it supports the moving_mnist dataset "
+                "(captions from the digits and their motion) for now. Drop --data or --dataset."
+            )
+        if self.conditional == "text" and self.model not in TEXT_DESIGNS:
+            raise ConfigError(
+                f"--conditional text is available for --model {' and '.join(TEXT_DESIGNS)}; "
+                f"got {self.model!r}."
+            )
         if self.conditional and (self.data or self.dataset != "moving_mnist"):
             raise ConfigError(
                 "conditional training needs labelled clips; it supports the moving_mnist dataset "

@@ -18,11 +18,14 @@ import errno
 import math
 import os
 import time
+import zipfile
 
 import keras
 import tensorflow as tf
 
 from keras_vidgan import data, datasets
+from keras_vidgan.datasets.motion_captions import every_caption, fixed_prompts
+from keras_vidgan.layers.text_encoder import TextEncoder
 from keras_vidgan.models.gan import GAN
 from keras_vidgan.models.model_zoo import build_design
 from keras_vidgan.training.cluster_config import ClusterConfigError, read_tf_config
@@ -88,6 +91,8 @@ def train(config, callbacks=(), log=print):
     )
     if checkpoint:
         check_checkpoint(gan, config, checkpoint)
+        # A session setting: the checkpoint's compile config does not hold it.
+        gan.jit_compile = config.jit_compile
     history_csv = os.path.join(run_dir, "logs", "training.csv")
     if initial_epoch >= config.epochs:
         log(f"{run_dir} already holds {initial_epoch} trained epochs (epochs {config.epochs}); "
@@ -130,6 +135,9 @@ def train(config, callbacks=(), log=print):
     replicas = strategy.num_replicas_in_sync
     for line in describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas):
         log(line)
+    warning = precision_warning(config.precision)
+    if warning:
+        log(warning)
 
     guard = DivergenceGuard()
     checkpoints = SafeCheckpoint(
@@ -146,6 +154,7 @@ def train(config, callbacks=(), log=print):
             seed=config.seed,
             fps=config.fps,
             log_dir=os.path.join(run_dir, "logs", "samples"),
+            prompts=sample_prompts(config),
         ),
         TrainingLog(history_csv),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs")),
@@ -204,10 +213,14 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
 
     A checkpoint that does not load (truncated by a full disk, a copy or a
     sync tool) is moved to `checkpoints/corrupt/`, never deleted, with a
-    warning, and the one before it is tried.
+    warning, and the one before it is tried. An intact archive that does not
+    load was written by a version of keras_vidgan whose networks differ: it
+    is left in place and the run is refused, since older checkpoints of the
+    run would not load either.
 
     Raises:
-        ConfigError: checkpoints exist but none of them loads.
+        ConfigError: checkpoints exist but none of them loads, or the newest
+            is intact but from another version of the networks.
     """
     damaged = []
     for epoch, steps_done, path in reversed(list_resume_points(run_dir)):
@@ -216,6 +229,12 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
                 return epoch, steps_done, path, load_gan(path)
         except ValueError as error:
             reason = str(error).splitlines()[0]
+            if _intact_archive(path):
+                raise ConfigError(
+                    f"{path} is intact but does not load into this version's networks "
+                    f"({reason}); it was written by another version of keras_vidgan. Continue "
+                    "the run with that version, or pass another --out to start a new run."
+                ) from None
             if chief:
                 corrupt_dir = os.path.join(os.path.dirname(path), "corrupt")
                 os.makedirs(corrupt_dir, exist_ok=True)
@@ -230,6 +249,15 @@ def load_newest_checkpoint(run_dir, strategy, chief=True, log=print):
             "to checkpoints/corrupt/); pass another --out to start a new run."
         )
     return 0, 0, None, None
+
+
+def _intact_archive(path):
+    """Whether a `.keras` file is a complete zip archive whose members all read back."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def check_resumable(run_dir, config):
@@ -270,7 +298,9 @@ def checkpoint_settings(gan):
         "frames": frames,
         "size": size,
         "channels": channels,
-        "conditional": gan.num_classes is not None,
+        "conditional": ("text" if gan.text_conditional
+                        else "class" if gan.num_classes is not None else None),
+        "precision": gan.generator.dtype_policy.name,
     }
     # MoCoGAN's noise size follows from its content and motion codes: only a generator
     # built with a latent_dim argument restores that setting.
@@ -364,7 +394,8 @@ def build_dataset(config, first_clip=0):
             size=config.size,
             digits=config.digits,
             seed=config.seed,
-            with_labels=config.conditional,
+            with_labels=config.conditional == "class",
+            captions=config.conditional == "text",
             first_clip=first_clip,
         )
     else:
@@ -396,7 +427,11 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
+        text_encoder=text_encoder_settings(config),
         sampled_frames=config.sampled_frames,
+        # Each network's own policy rather than the global one: a checkpoint records it, and
+        # a process that loads one (sample, export, resume) computes as this one did.
+        dtype=config.precision,
     )
     gan = GAN(generator, discriminator, seed=config.seed, ema_decay=config.ema)
     objective, penalty = LOSSES[config.loss]
@@ -404,13 +439,43 @@ def build_gan(config):
         "g_optimizer": keras.optimizers.Adam(config.g_lr, beta_1=0.5, name="generator_adam"),
         "d_optimizer": keras.optimizers.Adam(config.d_lr, beta_1=0.5, name="discriminator_adam"),
     }
+    # With mixed_float16, compile() wraps both optimizers in loss scaling.
+    settings = dict(d_steps=config.d_steps, r1=config.r1, jit_compile=config.jit_compile)
     if objective == "bce":
         # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
-        gan.compile(**optimizers, d_steps=config.d_steps, r1=config.r1)
+        gan.compile(**optimizers, **settings)
     else:
-        gan.compile(**optimizers, loss=objective, gradient_penalty=penalty,
-                    d_steps=config.d_steps, r1=config.r1)
+        gan.compile(**optimizers, loss=objective, gradient_penalty=penalty, **settings)
     return gan
+
+
+def text_encoder_settings(config):
+    """The `TextEncoder` arguments of a text-conditioned run (None otherwise).
+
+    The vocabulary is adapted on every caption the captioned Moving MNIST
+    phrasings can make, so that no word of the data is unknown to the model.
+    """
+    if config.conditional != "text":
+        return None
+    return {"vocabulary": TextEncoder.vocabulary_from(every_caption())}
+
+
+def sample_prompts(config):
+    """The fixed prompts of a text-conditioned run's sample grids (None otherwise)."""
+    if config.conditional != "text":
+        return None
+    return fixed_prompts(config.num_samples, config.digits)
+
+
+def precision_warning(precision):
+    """One line when `precision` is known to train wrong on this machine, else None."""
+    if precision != "mixed_bfloat16" or tf.config.list_logical_devices("GPU"):
+        return None
+    if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "0":
+        return None  # TensorFlow's own kernels: correct, and slow
+    return ("warning: mixed_bfloat16 on a CPU: TensorFlow 2.21's oneDNN kernels compute wrong "
+            "bfloat16 Conv3D weight gradients on the CPUs this was checked on (`python "
+            "benchmarks/mixed_precision.py --check-gradients`); train in float32 on CPUs.")
 
 
 def make_strategy(name):
@@ -444,11 +509,14 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         source = f"{config.data}"
     elif config.dataset == "moving_mnist":
         source = f"Moving MNIST, {config.digits} digit{'s' * (config.digits > 1)} per clip"
+        if config.conditional == "text":
+            source += ", captioned"
     else:
         source = "bouncing balls"
     frames, size, _, channels = config.clip_shape
     total_steps = config.epochs * config.steps_per_epoch
     budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
+    compute = config.precision + (", XLA" if config.jit_compile else "")
     return [
         f"Run directory: {config.run_dir} ({state})",
         f"  design  {config.model}: {type(gan.generator).__name__} against {discriminators}; "
@@ -459,6 +527,7 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "
         f"({total_steps:,} GAN steps{budget}), {config.strategy} strategy on {replicas} "
         f"replica{'s' * (replicas > 1)}",
+        f"  compute {compute}",
     ]
 
 

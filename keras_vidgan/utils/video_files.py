@@ -119,6 +119,36 @@ def write_png_strip(path, clip, max_frames=16):
     Image.fromarray(frame_strip(clip, max_frames)).save(path)
 
 
+def captioned_strips(clips, captions, max_frames=16, padding=2, band=14):
+    """One row of frames per clip, each with its caption written underneath: uint8 RGB.
+
+    Args:
+        clips: `[N, T, H, W, C]` clips.
+        captions: N strings, the text under each row.
+        max_frames: frames per row, evenly spaced in longer clips.
+        padding: grey pixels around and between the rows.
+        band: height in pixels of the caption's band.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    if len(clips) != len(captions):
+        raise ValueError(f"Got {len(clips)} clips but {len(captions)} captions.")
+    strips = [frame_strip(clip, max_frames) for clip in clips]
+    height, width = strips[0].shape[:2]
+    row_height = height + band + padding
+    image = Image.new("RGB", (width + 2 * padding, padding + len(strips) * row_height),
+                      (128, 128, 128))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default()
+    for index, (strip, caption) in enumerate(zip(strips, captions)):
+        top = padding + index * row_height
+        image.paste(Image.fromarray(strip), (padding, top))
+        draw.rectangle([padding, top + height, padding + width - 1, top + height + band - 1],
+                       fill=(255, 255, 255))
+        draw.text((padding + 2, top + height + 1), str(caption), fill=(0, 0, 0), font=font)
+    return np.asarray(image)
+
+
 def write_video(path, clip, fps=8):
     """Writes a clip in the format its file extension names: .gif, .mp4, .png or .npy."""
     extension = os.path.splitext(path)[1].lower()

@@ -20,7 +20,13 @@ def test_flags_reach_the_config():
                             "epoch", "--out", "runs/x", "--g-lr", "1e-4", "--conditional"])
     config = TrainConfig(**config_values(args))
     assert (config.model, config.ema, config.verbose, config.out) == ("mocogan", 0.999, 2, "runs/x")
-    assert (config.g_lr, config.conditional) == (1e-4, True)
+    assert (config.g_lr, config.conditional) == (1e-4, "class")
+
+
+def test_precision_and_xla_flags_reach_the_config():
+    args = parse_arguments(["train", "--precision", "mixed_bfloat16", "--jit-compile"])
+    config = TrainConfig(**config_values(args))
+    assert (config.precision, config.jit_compile) == ("mixed_bfloat16", True)
 
 
 def test_ema_0_turns_the_default_moving_average_off():
@@ -73,3 +79,16 @@ def test_help_and_bad_values_do_not_load_tensorflow():
     assert _run_parser_only("train", "--help").returncode == 0
     bad = _run_parser_only("train", "--frames", "12")
     assert bad.returncode == 2 and "argument --frames: invalid choice" in bad.stderr
+    bad = _run_parser_only("train", "--precision", "float16")
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines()[-1].startswith(
+        "keras-vidgan train: error: argument --precision: invalid choice: 'float16'"
+    )
+
+
+def test_conditional_takes_class_or_text():
+    cases = ((["--conditional", "text"], "text"), (["--conditional", "class"], "class"),
+             (["--conditional", "--model", "mocogan"], "class"), ([], None))
+    for argv, expected in cases:
+        args = parse_arguments(["train", *argv])
+        assert TrainConfig(**config_values(args)).conditional == expected, argv

@@ -60,6 +60,7 @@ CASES = {
         num_classes=3,
         upsampling="transpose",
     ),
+    "vgan_resize": _generator(VGANGenerator, _noise(8), latent_dim=8, width=4, upsampling="resize"),
     "tgan": _generator(TGANGenerator, _noise(8), latent_dim=8, width=4, frame_latent_dim=6),
     "tgan_conditional": _generator(
         TGANGenerator, [_noise(8), LABELS], latent_dim=8, width=4, frame_latent_dim=6, num_classes=3

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_vidgan.models import VGANGenerator
+from keras_vidgan.models.nearest_upsampling_kernel import NearestUpsamplingKernel
 
 
 # The corners of the supported shapes, not all 18 combinations: the upsampling
@@ -64,3 +65,42 @@ def test_bad_arguments_raise_clear_errors(kwargs, message):
     arguments = {"latent_dim": 8, "frames": 8, "size": 32, "channels": 1, "width": 2, **kwargs}
     with pytest.raises(ValueError, match=message):
         VGANGenerator(**arguments)
+
+
+@pytest.mark.parametrize(
+    "strides, kernel",
+    [((2, 2, 2), (4, 4, 4)), ((1, 2, 2), (3, 4, 4)), ((1, 2, 2), (1, 4, 4)), ((2, 2), (4, 4))],
+)
+def test_icnr_kernel_starts_as_nearest_upsampling_then_convolution(strides, kernel):
+    rank = len(strides)
+    # The convolution after upsampling: size 3, or 1 along an axis not convolved.
+    convolved = tuple(3 if size == 4 else size for size in kernel)
+    transpose = (keras.layers.Conv3DTranspose if rank == 3 else keras.layers.Conv2DTranspose)(
+        5,
+        kernel,
+        strides=strides,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=NearestUpsamplingKernel(strides, seed=7),
+    )
+    clips = np.random.default_rng(0).normal(size=(2, 3, 4, 5, 6)[-rank - 2 :]).astype("float32")
+    upsampled = transpose(clips)
+    # The 3x3(x3) kernel the initializer drew, as a convolution's [k..., in, out].
+    drawn = keras.initializers.GlorotUniform(seed=7)(convolved + (5, 6))
+    convolution = (keras.layers.Conv3D if rank == 3 else keras.layers.Conv2D)(
+        5, convolved, padding="same", use_bias=False
+    )
+    resize = (keras.layers.UpSampling3D if rank == 3 else keras.layers.UpSampling2D)(strides)
+    resized = resize(clips)
+    convolution.build(resized.shape)
+    convolution.kernel.assign(np.swapaxes(keras.ops.convert_to_numpy(drawn), -1, -2))
+    np.testing.assert_allclose(upsampled, convolution(resized), atol=1e-5)
+
+
+def test_icnr_kernel_refuses_other_kernel_sizes():
+    with pytest.raises(ValueError, match="cannot start as upsampling"):
+        NearestUpsamplingKernel((2, 2))((3, 3, 1, 1))
+    with pytest.raises(ValueError, match="cannot start as upsampling"):
+        NearestUpsamplingKernel((1, 2))((2, 4, 1, 1))
+    with pytest.raises(ValueError, match="only 1s and 2s"):
+        NearestUpsamplingKernel((3, 2))

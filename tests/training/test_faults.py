@@ -131,3 +131,33 @@ def test_sigterm_stops_like_ctrl_c_and_the_run_resumes(tmp_path):
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming after epoch" in resumed.stdout
     assert "epoch_0003.keras" in os.listdir(out / "checkpoints")
+
+
+def test_an_intact_checkpoint_of_other_networks_is_refused_and_left_in_place(tmp_path):
+    """A checkpoint from a version whose networks differ is not damage: nothing is moved."""
+    import json
+    import zipfile
+
+    out = tmp_path / "run"
+    train(TrainConfig(out=str(out), epochs=1, **TINY), log=lambda line: None)
+    path = out / "checkpoints" / "epoch_0001.keras"
+    # Rewrite the archive with wider networks in its config, as a version whose layers
+    # differ would have written: every member intact, the weights no longer fit.
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["config"]["generator"]["config"]["width"] *= 2
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    rewritten = path.read_bytes()
+
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), epochs=2, **TINY), log=lambda line: None)
+    message = str(refusal.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path} is intact but does not load into this version's networks")
+    assert "another --out" in message
+    assert path.read_bytes() == rewritten
+    assert not (out / "checkpoints" / "corrupt").exists()

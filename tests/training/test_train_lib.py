@@ -7,10 +7,12 @@ import os
 import shutil
 
 import pytest
+import tensorflow as tf
 from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
+from keras_vidgan.training.train_lib import check_resumable, precision_warning
 
 TINY = {**TINY_RUN, "epochs": 1}
 
@@ -46,6 +48,7 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
     )
     assert lines[3].startswith("  steps   1 epochs of 2 steps (2 GAN steps)")
+    assert lines[4] == "  compute float32"
     assert lines[-1] == (
         f"  epoch 1 wrote checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png in {out}"
     )
@@ -75,6 +78,7 @@ def test_config_json_is_the_config(finished_run):
         {"model": "tgan"},
         {"batch_size": 4},
         {"digits": 2},
+        {"precision": "mixed_float16"},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -105,6 +109,38 @@ def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_r
     assert "ema is 0.999 there, 0.9 here" in message
     assert "checkpoint epoch_0001.keras" in message
     assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
+
+
+def test_the_checkpoint_records_its_precision(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    (out / "config.json").write_text(json.dumps({**stored, "precision": "mixed_bfloat16"}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "precision": "mixed_bfloat16"}))
+    assert "precision is 'float32' there, 'mixed_bfloat16' here" in str(refusal.value)
+    assert "checkpoint epoch_0001.keras" in str(refusal.value)
+
+
+def test_xla_is_a_session_setting_and_runs_before_it_trained_in_float32(tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    older_release = TrainConfig(out=str(out), **TINY).to_dict()
+    del older_release["precision"], older_release["jit_compile"]
+    (out / "config.json").write_text(json.dumps(older_release))
+    check_resumable(str(out), TrainConfig(out=str(out), **TINY, jit_compile=True))
+    with pytest.raises(ConfigError, match="precision is 'float32' there, 'mixed_bfloat16' here"):
+        check_resumable(str(out), TrainConfig(out=str(out), **TINY, precision="mixed_bfloat16"))
+
+
+def test_bfloat16_on_a_cpu_warns_of_its_wrong_gradients(monkeypatch):
+    monkeypatch.delenv("TF_ENABLE_ONEDNN_OPTS", raising=False)
+    assert precision_warning("float32") is None
+    if tf.config.list_logical_devices("GPU"):
+        pytest.skip("the warning is for CPUs")
+    warning = precision_warning("mixed_bfloat16")
+    assert warning.startswith("warning: mixed_bfloat16 on a CPU") and "\n" not in warning
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "0")
+    assert precision_warning("mixed_bfloat16") is None
 
 
 def test_session_settings_may_change_and_are_recorded(finished_run, tmp_path):
@@ -164,6 +200,10 @@ def test_the_default_run_directory_names_the_data_and_the_design():
         ({"ema": 1.5}, "ema must be a decay in (0, 1)"),
         ({"g_lr": -1.0}, "g_lr must be a positive number, got -1.0."),
         ({"seed": 1.5}, "seed must be an integer, got 1.5."),
+        ({"precision": "float16"},
+         "precision must be one of float32, mixed_bfloat16, mixed_float16; got 'float16'."),
+        ({"jit_compile": True, "strategy": "mirrored"},
+         "jit_compile works with the default strategy only, not 'mirrored'"),
     ],
 )
 def test_invalid_settings_are_named(change, message):

@@ -7,9 +7,10 @@ and times its GAN steps on Moving MNIST batches, all in this one process, one se
 the other, a few rounds in turn. On a shared machine the absolute seconds drift with the
 other jobs; the ratio to the reference measured in the same round is what to read.
 
-A setting is `NAME=FIELD:VALUE,FIELD:VALUE` over `TrainConfig` fields (the reference is the
-first); with no settings given, the old default (VGAN) is compared with the candidates that
-docs/default_run.md reports.
+A setting is `NAME=FIELD:VALUE,FIELD:VALUE` over `TrainConfig` fields, the others at the
+command line's defaults (`ema:0` for no moving average; the reference is the first); with no
+settings given, the previous default (VGAN with BCE, Adam 2e-4, no R1, no average) is compared
+with StyleGAN-V under those settings and with today's default.
 
 Run: python benchmarks/default_run_settings.py [--steps N] [--rounds R] [SETTING ...]
 """
@@ -22,9 +23,9 @@ from keras_vidgan.training import TrainConfig
 from keras_vidgan.training.train_lib import batch_clips, build_dataset, build_gan
 
 SETTINGS = (
-    "vgan=model:vgan",
-    "styleganv=model:styleganv",
-    "styleganv_r1_ema=model:styleganv,r1:1,ema:0.999",
+    "vgan_previous_default=model:vgan,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
+    "styleganv_plain=model:styleganv,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
+    "default=",
 )
 
 
@@ -42,7 +43,9 @@ def parse_setting(text):
             overrides[key] = value.lower() in ("1", "true", "yes")
         elif isinstance(default, int):
             overrides[key] = int(value)
-        elif isinstance(default, float) or key == "ema":
+        elif key == "ema":
+            overrides[key] = float(value) or None  # ema:0, no moving average
+        elif isinstance(default, float):
             overrides[key] = float(value)
         else:
             overrides[key] = value

@@ -21,17 +21,17 @@ DEFAULTS = {
     "latent_dim": 100,
     "width": 16,
     "upsampling": "icnr",
-    "model": "vgan",
+    "model": "styleganv",
     "sampled_frames": 3,
     "loss": "bce",
-    "r1": 0.0,
-    "ema": None,
-    "g_lr": 2e-4,
-    "d_lr": 2e-4,
+    "r1": 0.1,
+    "ema": 0.999,
+    "g_lr": 1e-3,
+    "d_lr": 1e-3,
     "d_steps": 1,
     "conditional": None,
     "batch_size": 16,
-    "epochs": 30,
+    "epochs": 60,
     "steps_per_epoch": 100,
     "seed": 0,
     "time_budget": None,
@@ -76,7 +76,9 @@ def add_arguments(parser):
                        help="VGAN's generator upsampling (default: %(default)s)")
     objective = parser.add_argument_group("design and objective")
     objective.add_argument("--model", choices=["vgan", "tgan", "mocogan", "dvdgan", "styleganv"],
-                           help="generator design and its discriminators (default: %(default)s)")
+                           help="generator design and its discriminators (default: %(default)s; "
+                           "with R1, the moving average and Adam 1e-3 it measured best for the "
+                           "default run, docs/default_run.md)")
     objective.add_argument("--sampled-frames", type=positive_int, metavar="K",
                            help="styleganv: frames per clip its discriminator scores and its "
                            "generator renders in training (default: %(default)s)")
@@ -84,10 +86,10 @@ def add_arguments(parser):
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")
     objective.add_argument("--r1", type=float, metavar="GAMMA",
-                           help="R1 penalty weight (default: %(default)s, off)")
+                           help="R1 penalty weight, 0 for none (default: %(default)s)")
     objective.add_argument("--ema", type=float, metavar="DECAY",
-                           help="keep a moving average of the generator weights (e.g. 0.999) "
-                           "for samples and export (default: off)")
+                           help="decay of a moving average of the generator weights used for "
+                           "samples and export, 0 for none (default: %(default)s)")
     objective.add_argument("--g-lr", type=positive_float, metavar="RATE",
                            help="generator's Adam learning rate, beta_1 0.5 "
                            "(default: %(default)g)")
@@ -149,6 +151,8 @@ def config_values(args):
     """The `TrainConfig` fields that the parsed flags set."""
     values = {key: getattr(args, key) for key in DEFAULTS if hasattr(args, key)}
     values["verbose"] = PROGRESS[args.progress]
+    if values.get("ema") == 0:  # `--ema 0`: the run keeps no moving average
+        values["ema"] = None
     return values
 
 

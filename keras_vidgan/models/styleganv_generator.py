@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from keras_vidgan.models.config_checks import check_positive_int
+from keras_vidgan.models.config_checks import check_choice, check_positive_int
 from keras_vidgan.models.model_blocks import stage_widths
 from keras_vidgan.models.video_model import VideoModel
 
@@ -14,6 +14,8 @@ from keras_vidgan.models.video_model import VideoModel
 MOTION_KERNEL = 3
 # Sine/cosine pairs of the time embedding.
 TIME_FREQUENCIES = 8
+# Where the time embedding enters the synthesis network (`motion_input`).
+MOTION_INPUTS = ("seed", "style")
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
@@ -43,7 +45,8 @@ class StyleGANVGenerator(VideoModel):
       stages of 2x nearest-neighbour upsampling and 3x3 convolution, each
       followed by adaptive instance normalisation (AdaIN) with a per-channel
       scale and shift computed from `w`, and a LeakyReLU; a 3x3 convolution
-      with tanh makes the pixels.
+      with tanh makes the pixels. With `motion_input="style"` the 4x4 map
+      comes from `w` alone and the styles from `[time embedding, w]`.
 
     Simplified from the paper: AdaIN (StyleGAN 1) instead of modulated and
     demodulated convolutions, no per-pixel noise, no equalised learning rate
@@ -51,9 +54,10 @@ class StyleGANVGenerator(VideoModel):
     kernel 3 instead of two of kernel 11; the embedding's amplitudes, scales
     and phases come from the interpolated code `u(t)` (continuous by
     construction) instead of the left code plus the paper's alignment terms;
-    the time embedding and `w` set the 4x4 input instead of modulating a
-    learned constant; motion codes sit at fixed times `0, d, 2d, ...` of
-    every clip.
+    by default the time embedding and `w` set the 4x4 input instead of
+    modulating a learned constant (`motion_input="style"` is closer: a map
+    made from `w`, modulated by time and `w`); motion codes sit at fixed
+    times `0, d, 2d, ...` of every clip.
 
     Cost: rendering all 16 frames of 32x32 at `width=16` costs 468 MFLOP
     per clip (29 per frame), 2,144 at 64x64 and 8,532 at 64x64 with
@@ -94,6 +98,12 @@ class StyleGANVGenerator(VideoModel):
         num_classes: int or None. With classes, the generator takes int
             labels `[B]` after the noise; their embedding joins the content
             noise.
+        motion_input: str. Where the time embedding enters the synthesis:
+            `"seed"`, with `w` into the dense layer that makes each frame's
+            4x4 input (the AdaIN styles come from `w` alone); or `"style"`,
+            as in the paper, where the 4x4 input comes from `w` alone, the
+            same for every frame, and the time embedding joins `w` in every
+            AdaIN style, so time can only modulate what the content draws.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -126,14 +136,17 @@ class StyleGANVGenerator(VideoModel):
         motion_dim=16,
         motion_spacing=4,
         num_classes=None,
+        motion_input="seed",
         **kwargs,
     ):
         check_positive_int("motion_spacing", motion_spacing)
+        check_choice("motion_input", motion_input, MOTION_INPUTS)
         latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
         noise = keras.Input((latent_dim,), name="noise")
         labels = self.labels_input(num_classes)
         renderer = _renderer(
-            frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes
+            frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes,
+            motion_input,
         )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
@@ -207,7 +220,9 @@ def _motion_codes(num_frames, spacing):
     return math.ceil((num_frames - 1) / spacing) + MOTION_KERNEL
 
 
-def _renderer(frames, size, channels, width, content_dim, motion_dim, spacing, num_classes):
+def _renderer(
+    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input
+):
     """The network behind `render`: (content, motion noise, times, labels) -> frames."""
     content = keras.Input((content_dim,), name="content")
     motion_noise = keras.Input((None, motion_dim), name="motion_noise")
@@ -226,21 +241,32 @@ def _renderer(frames, size, channels, width, content_dim, motion_dim, spacing, n
         w = layers.LeakyReLU(0.2)(w)
 
     embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
-    # [B, K, E] and w repeated for each frame: the 4x4 input of each frame.
+    # [B, K, E] and w repeated for each frame.
     repeated_w = ops.zeros_like(embedding[..., :1]) + ops.expand_dims(w, 1)
     frame_code = layers.Concatenate()([embedding, repeated_w])
     stages = int(math.log2(size // 4))
     widths = stage_widths(width, stages)
-    x = layers.Dense(4 * 4 * widths[0], name="input_map")(frame_code)
+    if motion_input == "seed":
+        # The frame code sets each frame's 4x4 input; the styles are the clip's.
+        x = layers.Dense(4 * 4 * widths[0], name="input_map")(frame_code)
+        style = w
+    else:
+        # The 4x4 input comes from the content alone, the same for every frame, and time
+        # only moves the styles: what is drawn cannot change with t except through them.
+        x = layers.Dense(4 * 4 * widths[0], name="input_map")(w)
+        x = ops.zeros_like(embedding[..., :1, None, None]) + layers.Reshape(
+            (1, 4, 4, widths[0])
+        )(x)
+        style = frame_code
     x = layers.Reshape((-1, 4, 4, widths[0]))(x)
-    x = _adain(x, w, "input_map_adain")
+    x = _adain(x, style, "input_map_adain")
     x = layers.LeakyReLU(0.2)(x)
     for index in range(stages):
         out_width = widths[index + 1] if index + 1 < stages else width
         x = layers.UpSampling3D((1, 2, 2))(x)
         # One frame per kernel: a 2D convolution applied to every frame.
         x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"up{index}")(x)
-        x = _adain(x, w, f"up{index}_adain")
+        x = _adain(x, style, f"up{index}_adain")
         x = layers.LeakyReLU(0.2)(x)
     frames_out = layers.Conv3D(
         channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name="rgb"
@@ -272,14 +298,18 @@ def _time_embedding(motion_noise, times, frames, motion_dim, spacing):
     )
 
 
-def _adain(x, w, name):
-    """Adaptive instance normalisation of `[B, K, h, w, C]` by a scale and shift from `w`."""
+def _adain(x, style, name):
+    """Adaptive instance normalisation of `[B, K, h, w, C]` by a scale and shift from `style`.
+
+    `style` is `[B, D]` (one style per clip) or `[B, K, D]` (one per frame).
+    """
     channels = x.shape[-1]
     mean = ops.mean(x, axis=(2, 3), keepdims=True)
     variance = ops.var(x, axis=(2, 3), keepdims=True)
     normalized = (x - mean) * ops.rsqrt(variance + 1e-5)
-    scale = layers.Dense(channels, name=f"{name}_scale")(w)
-    shift = layers.Dense(channels, name=f"{name}_shift")(w)
-    scale = layers.Reshape((1, 1, 1, channels))(scale)
-    shift = layers.Reshape((1, 1, 1, channels))(shift)
+    scale = layers.Dense(channels, name=f"{name}_scale")(style)
+    shift = layers.Dense(channels, name=f"{name}_shift")(style)
+    frames = -1 if len(style.shape) == 3 else 1
+    scale = layers.Reshape((frames, 1, 1, channels))(scale)
+    shift = layers.Reshape((frames, 1, 1, channels))(shift)
     return normalized * (1.0 + scale) + shift

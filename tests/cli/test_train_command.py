@@ -80,7 +80,7 @@ def test_tiny_run_writes_every_output(tmp_path):
     assert "Epoch 2/2" in completed.stdout and "d_loss" in completed.stdout
     lines = completed.stdout.splitlines()
     assert lines[0] == f"Run directory: {out} (new run)"
-    assert any(line.startswith("  design  vgan: VGANGenerator") for line in lines)
+    assert any(line.startswith("  design  styleganv: StyleGANVGenerator") for line in lines)
     assert any(line.startswith("  steps   2 epochs of 2 steps") for line in lines)
     # What each epoch wrote is reported on a line of its own.
     written = "checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png"
@@ -142,16 +142,18 @@ def test_a_time_budget_ends_the_run_and_counts_over_resumes(tmp_path):
 
 def test_a_run_written_before_the_learning_rate_flags_still_resumes(tmp_path):
     out = tmp_path / "run"
-    train(TrainConfig(out=str(out), **TINY_CONFIG), log=lambda line: None)
+    # Those runs trained at the learning rates of that release, 2e-4.
+    old_rates = {**TINY_CONFIG, "g_lr": 2e-4, "d_lr": 2e-4}
+    train(TrainConfig(out=str(out), **old_rates), log=lambda line: None)
     config_path = out / "config.json"
     config = json.loads(config_path.read_text())
     for key in ("g_lr", "d_lr"):
         del config[key]
     config_path.write_text(json.dumps(config))
-    train(TrainConfig(out=str(out), **{**TINY_CONFIG, "epochs": 2}), log=lambda line: None)
+    train(TrainConfig(out=str(out), **{**old_rates, "epochs": 2}), log=lambda line: None)
     assert "epoch_0002.keras" in os.listdir(out / "checkpoints")
     with pytest.raises(ConfigError, match="d_lr is 0.0002 there, 0.0004 here"):
-        train(TrainConfig(out=str(out), **{**TINY_CONFIG, "epochs": 3, "d_lr": 4e-4}))
+        train(TrainConfig(out=str(out), **{**old_rates, "epochs": 3, "d_lr": 4e-4}))
 
 
 def test_a_failed_start_writes_nothing_and_the_corrected_command_runs(tmp_path):

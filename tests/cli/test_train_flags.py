@@ -29,6 +29,13 @@ def test_precision_and_xla_flags_reach_the_config():
     assert (config.precision, config.jit_compile) == ("mixed_bfloat16", True)
 
 
+def test_ema_0_turns_the_default_moving_average_off():
+    assert TrainConfig(**config_values(parse_arguments(["train"]))).ema == 0.999
+    config = TrainConfig(**config_values(parse_arguments(["train", "--ema", "0"])))
+    assert config.ema is None
+    config.validate()
+
+
 def test_help_shows_every_default(capsys):
     with pytest.raises(SystemExit) as exit_status:
         parse_arguments(["train", "--help"])
@@ -36,8 +43,9 @@ def test_help_shows_every_default(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
-                          ("--epochs EPOCHS", 30), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
-                          ("--seed SEED", 0)]:
+                          ("--epochs EPOCHS", 60), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
+                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--ema DECAY", 0.999),
+                          ("--g-lr RATE", 0.001)]:
         entry = text.split(flag + " ", 2)[-1]
         assert f"(default: {default})" in entry.split(" --", 1)[0], flag
 

@@ -55,6 +55,14 @@ CASES = {
     "generator": ModelCase(
         StyleGANVGenerator, GENERATOR, _noise(), (2, 8, 32, 32, 1), output_range=(-1, 1)
     ),
+    # Time only modulates: the 4x4 input comes from the content code alone.
+    "generator_motion_style": ModelCase(
+        StyleGANVGenerator,
+        {**GENERATOR, "motion_input": "style"},
+        _noise(),
+        (2, 8, 32, 32, 1),
+        output_range=(-1, 1),
+    ),
     "generator_conditional_spacing_2": ModelCase(
         StyleGANVGenerator,
         {**GENERATOR, "num_classes": 3, "motion_spacing": 2},
@@ -151,8 +159,9 @@ def test_a_longer_noise_renders_more_frames_and_keeps_the_first_ones(saved):
         generator.render(noise[:, :10], [0.0])
 
 
-def test_motion_codes_act_locally_in_time_and_content_on_every_frame(saved):
-    generator = saved.models["generator"]
+@pytest.mark.parametrize("name", ["generator", "generator_motion_style"])
+def test_motion_codes_act_locally_in_time_and_content_on_every_frame(saved, name):
+    generator = saved.models[name]
     noise = _noise(seed=6)
     clips = _numpy(generator(noise))
     late = noise.copy()
@@ -203,6 +212,8 @@ def test_bad_arguments():
         StyleGANVDiscriminator(**CLIP, width=2, sampled_frames=3, max_span=1)
     with pytest.raises(ValueError, match="`motion_spacing` must be a positive integer"):
         StyleGANVGenerator(**GENERATOR, motion_spacing=0)
+    with pytest.raises(ValueError, match="`motion_input` must be one of"):
+        StyleGANVGenerator(**GENERATOR, motion_input="input")
     with pytest.raises(ValueError, match="the generator must render frames at given times"):
         GAN(
             VGANGenerator(latent_dim=8, width=2, **CLIP),
@@ -267,3 +278,14 @@ def test_the_traced_generator_captures_only_its_weights(saved):
         tf.TensorSpec([None, generator.latent_dim]), tf.TensorSpec([None], tf.int32)
     )
     assert {tensor.dtype for tensor in concrete.captured_inputs} == {tf.resource}
+
+
+def test_with_motion_style_the_input_map_reads_the_content_alone(saved):
+    style_dim = 8 * GENERATOR["width"]
+    styled = saved.models["generator_motion_style"].get_layer("renderer")
+    assert styled.get_layer("input_map").kernel.shape[0] == style_dim
+    seeded = saved.models["generator"].get_layer("renderer")
+    assert seeded.get_layer("input_map").kernel.shape[0] > style_dim
+    # The styles read the time embedding beside w.
+    assert styled.get_layer("up0_adain_scale").kernel.shape[0] > style_dim
+    assert seeded.get_layer("up0_adain_scale").kernel.shape[0] == style_dim

@@ -41,7 +41,9 @@ def _snapshot(out):
 def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     out, lines = finished_run
     assert lines[0] == f"Run directory: {out} (new run)"
-    assert lines[1].startswith("  design  vgan: VGANGenerator against VideoDiscriminator; loss bce")
+    assert lines[1].startswith(
+        "  design  styleganv: StyleGANVGenerator against StyleGANVDiscriminator; loss bce"
+    )
     assert lines[2] == (
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
     )
@@ -67,7 +69,7 @@ def test_config_json_is_the_config(finished_run):
     "change",
     [
         {"loss": "hinge"},
-        {"ema": 0.999},
+        {"ema": 0.9},
         {"r1": 1.0},
         {"d_steps": 2},
         {"seed": 1},
@@ -104,7 +106,7 @@ def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_r
         train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "loss": "hinge", "ema": 0.9}))
     message = str(refusal.value)
     assert "loss is 'bce' there, 'hinge' here" in message
-    assert "ema is None there, 0.9 here" in message
+    assert "ema is 0.999 there, 0.9 here" in message
     assert "checkpoint epoch_0001.keras" in message
     assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
 
@@ -178,7 +180,7 @@ def test_nothing_is_written_before_the_inputs_are_checked(tmp_path, monkeypatch)
 
 
 def test_the_default_run_directory_names_the_data_and_the_design():
-    assert TrainConfig().run_dir == os.path.join("runs", "moving_mnist_vgan")
+    assert TrainConfig().run_dir == os.path.join("runs", "moving_mnist_styleganv")
     assert TrainConfig(dataset="bouncing_balls", model="mocogan").run_dir == os.path.join(
         "runs", "bouncing_balls_mocogan"
     )

@@ -112,6 +112,9 @@ def train(config, callbacks=(), log=print):
     # Each step takes one batch: the run's next clip is the one after `steps * batch_size`,
     # so a resumed run sees what an uninterrupted one would.
     steps = int(keras.ops.convert_to_numpy(gan.optimizer.iterations)) if gan else 0
+    # tf.data shuffles mix the global seed into their own: set it in every session, so the
+    # stream does not depend on what this process ran before (or on being a resumed one).
+    keras.utils.set_random_seed(config.seed)
     dataset = build_dataset(config, first_clip=steps * config.batch_size)
     if gan is None:
         # Initial weights from the seed too: a run is reproducible from its config alone.

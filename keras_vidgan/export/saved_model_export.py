@@ -281,6 +281,13 @@ def build_export_archive(generator, spec, metadata):
     labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
     text_spec = tf.TensorSpec([None], tf.string, name="text")
 
+    def videos(noise, *conditions):
+        inputs = [noise, *conditions] if conditions else noise
+        return {"video": video_to_uint8(generator(inputs, training=False))}
+
+    def seed_noise(seed):
+        return check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
+
     if spec.get("text_conditional"):
         encoder = generator.get_layer("text_encoder")
         # The vocabulary's lookup table is a resource the endpoints capture: it is saved
@@ -289,13 +296,10 @@ def build_export_archive(generator, spec, metadata):
 
         def generate_conditional_text(noise, text):
             noise = check_noise(noise, latent_dim)
-            text = check_text(encoder, text, tf.shape(noise)[0])
-            return {"video": video_to_uint8(generator([noise, text], training=False))}
+            return videos(noise, check_text(encoder, text, tf.shape(noise)[0]))
 
         def generate_from_text(text, seed):
-            text = check_text(encoder, text, tf.shape(seed)[0])
-            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
-            return {"video": video_to_uint8(generator([noise, text], training=False))}
+            return videos(seed_noise(seed), check_text(encoder, text, tf.shape(seed)[0]))
 
         def generate_from_seed_text(seed, text):
             return generate_from_text(text, seed)
@@ -309,12 +313,10 @@ def build_export_archive(generator, spec, metadata):
     elif num_classes is None:
 
         def serving_default(noise):
-            noise = check_noise(noise, latent_dim)
-            return {"video": video_to_uint8(generator(noise, training=False))}
+            return videos(check_noise(noise, latent_dim))
 
         def generate_from_seed(seed):
-            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
-            return {"video": video_to_uint8(generator(noise, training=False))}
+            return videos(seed_noise(seed))
 
         archive.add_endpoint("serving_default", serving_default, [noise_spec])
         archive.add_endpoint("generate_from_seed", generate_from_seed, [seed_spec])
@@ -322,13 +324,10 @@ def build_export_archive(generator, spec, metadata):
 
         def generate_conditional(noise, labels):
             noise = check_noise(noise, latent_dim)
-            labels = check_labels(labels, num_classes, tf.shape(noise)[0])
-            return {"video": video_to_uint8(generator([noise, labels], training=False))}
+            return videos(noise, check_labels(labels, num_classes, tf.shape(noise)[0]))
 
         def generate_from_seed(seed, labels):
-            labels = check_labels(labels, num_classes, tf.shape(seed)[0])
-            noise = check_noise(noise_from_seeds(seed, latent_dim), latent_dim)
-            return {"video": video_to_uint8(generator([noise, labels], training=False))}
+            return videos(seed_noise(seed), check_labels(labels, num_classes, tf.shape(seed)[0]))
 
         archive.add_endpoint("serving_default", generate_conditional,
                              [noise_spec, labels_spec])

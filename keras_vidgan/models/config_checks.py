@@ -14,6 +14,13 @@ def check_positive_int(name, value):
         raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
 
 
+def check_frame_subset(name, value, frames):
+    """`value` frames of a clip of `frames`: a positive integer no larger than `frames`."""
+    check_positive_int(name, value)
+    if value > frames:
+        raise ValueError(f"`{name}` ({value}) cannot exceed `frames` ({frames}).")
+
+
 def check_clip_shape(frames, size, channels):
     if frames not in SUPPORTED_FRAMES:
         raise ValueError(f"`frames` must be one of {SUPPORTED_FRAMES}, got {frames!r}.")

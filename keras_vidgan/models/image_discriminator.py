@@ -1,5 +1,6 @@
 import keras
 
+from keras_vidgan.models.config_checks import check_frame_subset
 from keras_vidgan.models.model_blocks import (
     FrameSampler,
     frame_features,
@@ -63,10 +64,8 @@ class ImageDiscriminator(VideoModel):
         text_encoder=None,
         **kwargs,
     ):
-        if frames_per_clip is not None and frames_per_clip > frames:
-            raise ValueError(
-                f"`frames_per_clip` ({frames_per_clip}) cannot exceed `frames` ({frames})."
-            )
+        if frames_per_clip is not None:
+            check_frame_subset("frames_per_clip", frames_per_clip, frames)
 
         clips = keras.Input((frames, size, size, channels), name="video")
         labels = self.condition_input(num_classes, text_encoder)

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from keras_vidgan.models.config_checks import check_positive_int
+from keras_vidgan.models.config_checks import check_frame_subset
 from keras_vidgan.models.model_blocks import dense, frame_features, projection_logits
 from keras_vidgan.models.video_model import VideoModel
 
@@ -81,11 +81,7 @@ class StyleGANVDiscriminator(VideoModel):
         spectral_norm=False,
         **kwargs,
     ):
-        check_positive_int("sampled_frames", sampled_frames)
-        if sampled_frames > frames:
-            raise ValueError(
-                f"`sampled_frames` ({sampled_frames}) cannot exceed `frames` ({frames})."
-            )
+        check_frame_subset("sampled_frames", sampled_frames, frames)
         span = frames - 1 if max_span is None else max_span
         if (
             isinstance(span, bool)

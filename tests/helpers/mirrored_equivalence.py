@@ -21,12 +21,9 @@ SCRIPT = textwrap.dedent(
 
     import keras
     import numpy as np
-    import tensorflow as tf
-
-    cpu = tf.config.list_physical_devices("CPU")[0]
-    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
     from helpers.gan_fixtures import batches, moving_square_clips, tiny_gan
+    from helpers.mirrored_equivalence import compare_one_step
 
     # Plain SGD: Adam's first update is about lr * sign(gradient), so a gradient
     # that is zero up to float noise could flip sign and hide real agreement.
@@ -88,37 +85,8 @@ SCRIPT = textwrap.dedent(
     strategy = tf.distribute.MirroredStrategy(["CPU:0", "CPU:1"])
     results = {}
     for name in names:
-        build = builds[name]
         data = long_clips if name == "dvdgan" else clips
-        # Fixed initial weights: with some draws these width-2 networks amplify float
-        # noise, and the steps then differ by up to 1% (seen with MoCoGAN scoring all
-        # frames, and in DVD-GAN's temporal branch, which samples none).
-        keras.utils.set_random_seed(6)
-        single = build()
-        initial_weights = single.get_weights()
-        single_history = single.fit(batches(data, 8), epochs=1, verbose=0, shuffle=False)
-        with strategy.scope():
-            mirrored = build()
-        mirrored.set_weights(initial_weights)
-        mirrored_history = mirrored.fit(batches(data, 8), epochs=1, verbose=0, shuffle=False)
-
-        differences = [
-            float(np.max(np.abs(a - b)))
-            for a, b in zip(single.get_weights(), mirrored.get_weights())
-        ]
-        # The step's size is that of the learned weights: spectral normalization's
-        # power-iteration vectors move by about 1 in a first step, whatever is learned.
-        changed = [
-            float(np.max(np.abs(a - b)))
-            for a, b, weight in zip(initial_weights, mirrored.get_weights(), mirrored.weights)
-            if weight.trainable
-        ]
-        results[name] = {
-            "max_weight_difference": max(differences),
-            "max_weight_change": max(changed),
-            "single": {k: v[0] for k, v in single_history.history.items()},
-            "mirrored": {k: v[0] for k, v in mirrored_history.history.items()},
-        }
+        results[name], _, mirrored = compare_one_step(builds[name], batches(data, 8), strategy)
         if name == "extended":
             results[name]["ema_changed"] = max(
                 float(np.max(np.abs(a - b)))
@@ -131,16 +99,67 @@ SCRIPT = textwrap.dedent(
 )
 
 
+# The first lines of every script: two logical CPUs, before TensorFlow initialises.
+TWO_CPUS = textwrap.dedent(
+    """
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    """
+)
 
 
-def run_mirrored_equivalence(names, work_dir):
-    """Trains each named GAN one step on one device and on two replicas; returns the figures."""
+def compare_one_step(build, batches, strategy):
+    """`(figures, single, mirrored)`: one epoch of `batches` on one device and under `strategy`.
+
+    Runs inside the script's process. `build()` returns a compiled GAN; both
+    start from the same weights.
+    """
+    import keras
+    import numpy as np
+
+    # Fixed initial weights: with some draws these width-2 networks amplify float
+    # noise, and the steps then differ by up to 1% (seen with MoCoGAN scoring all
+    # frames, and in DVD-GAN's temporal branch, which samples none).
+    keras.utils.set_random_seed(6)
+    single = build()
+    initial_weights = single.get_weights()
+    single_history = single.fit(batches, epochs=1, verbose=0, shuffle=False)
+    with strategy.scope():
+        mirrored = build()
+    mirrored.set_weights(initial_weights)
+    mirrored_history = mirrored.fit(batches, epochs=1, verbose=0, shuffle=False)
+    # The step's size is that of the learned weights: spectral normalization's
+    # power-iteration vectors move by about 1 in a first step, whatever is learned.
+    figures = {
+        "max_weight_difference": max(
+            float(np.max(np.abs(a - b)))
+            for a, b in zip(single.get_weights(), mirrored.get_weights())
+        ),
+        "max_weight_change": max(
+            float(np.max(np.abs(a - b)))
+            for a, b, weight in zip(initial_weights, mirrored.get_weights(), mirrored.weights)
+            if weight.trainable
+        ),
+        "single": {key: values[0] for key, values in single_history.history.items()},
+        "mirrored": {key: values[0] for key, values in mirrored_history.history.items()},
+    }
+    return figures, single, mirrored
+
+
+def run_on_two_cpus(script, work_dir, *arguments):
+    """Runs `TWO_CPUS + script` in its own Python process; returns what it printed after RESULT.
+
+    The script sees this checkout's package and `helpers`, and must print one
+    line `RESULT{json}` holding `"replicas"`; two replicas are asserted.
+    """
     tests_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # The checkout's own package, not whichever one is installed in the environment.
     python_path = os.pathsep.join([tests_dir, os.path.dirname(tests_dir)])
     environment = {**os.environ, "PYTHONPATH": python_path, "TF_CPP_MIN_LOG_LEVEL": "3"}
     completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(list(names))],
+        [sys.executable, "-c", TWO_CPUS + script, *arguments],
         capture_output=True,
         text=True,
         env=environment,
@@ -152,6 +171,11 @@ def run_mirrored_equivalence(names, work_dir):
     result = json.loads(lines[0][len("RESULT") :])
     assert result["replicas"] == 2
     return result
+
+
+def run_mirrored_equivalence(names, work_dir):
+    """Trains each named GAN one step on one device and on two replicas; returns the figures."""
+    return run_on_two_cpus(SCRIPT, work_dir, json.dumps(list(names)))
 
 
 def assert_same_step(run, name):

@@ -1,5 +1,6 @@
 """Conditioning conditions: labels and first frames steer what a trained GAN generates."""
 
+import keras
 import numpy as np
 import tensorflow as tf
 from helpers.gan_fixtures import moving_square_clips
@@ -19,12 +20,16 @@ def _two_classes(count, seed=0):
 
 def test_class_conditional_gan_generates_the_requested_class():
     clips, labels = _two_classes(256)
+    # Initial weights fixed, so the test does not depend on what ran before it in the
+    # process; 300 steps learn the classes from each of ten initial draws tried (150
+    # steps missed one of six).
+    keras.utils.set_random_seed(3)
     generator = TGANGenerator(latent_dim=8, width=8, frame_latent_dim=8, num_classes=2, **CLIP)
     discriminator = VideoDiscriminator(width=4, num_classes=2, **CLIP)
     gan = GAN(generator, discriminator, seed=1)
     gan.compile(loss="hinge")
     data = tf.data.Dataset.from_tensor_slices((clips, labels)).batch(16, drop_remainder=True)
-    gan.fit(data.repeat(), steps_per_epoch=150, epochs=1, verbose=0)
+    gan.fit(data.repeat(), steps_per_epoch=300, epochs=1, verbose=0)
 
     class_means = [clips[labels == k].mean() for k in (0, 1)]
     for requested in (0, 1):

@@ -16,9 +16,9 @@ Configurations:
 
 - `quality`: every design (`--model`) at the quality table's configuration
   (README "Which design works best": Moving MNIST 16x64x64x1, batch 16,
-  width 16, `--ema 0.999`, each design with its paper's loss);
+  width 16, `--ema 0.999`, no R1, each design with its paper's loss);
 - `paper`: VGAN at the paper's configuration (Vondrick et al., 2016: 32 frames
-  of 64x64x3, batch 8, width 64, i.e. 512 channels at the coarsest stage);
+  of 64x64x3, batch 8, width 64, i.e. 512 channels at the coarsest stage; no R1);
 - `default`: the default `keras-vidgan train` run (`TrainConfig()`).
 
 FLOPs are counted by `keras_vidgan.utils.flops` from the traced training
@@ -64,7 +64,11 @@ def matmul_flops_per_second(size=2048, repeats=10):
 
 
 def configurations(only, designs, upsampling):
-    quality = dict(size=64, frames=16, digits=2, width=16, ema=0.999, batch_size=16)
+    # The quality table's recipe (benchmarks/model_zoo_quality.py TABLE_RECIPE): no R1.
+    quality = dict(
+        size=64, frames=16, digits=2, width=16, ema=0.999, batch_size=16,
+        g_lr=2e-4, d_lr=2e-4, r1=0.0,
+    )  # fmt: skip
     rows = []
     if "quality" in only:
         for design in designs:
@@ -74,7 +78,7 @@ def configurations(only, designs, upsampling):
     if "paper" in only:
         config = TrainConfig(
             model="vgan", frames=32, size=64, channels=3, width=64, batch_size=8,
-            upsampling=upsampling,
+            upsampling=upsampling, r1=0.0,
         )  # fmt: skip
         rows.append(("paper vgan 32x64x64x3 b8 w64", config))
     if "default" in only:

@@ -172,7 +172,7 @@ def _read_sidecar(path, video):
 def _read_csv(path):
     """`{video name: (caption, line)}` of `captions.csv`, every row checked."""
     text = _read_text(path, "it holds the captions of the videos")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     hint = "the first line must be the header video,caption"
     try:
         header = next((row for row in reader if row), None)

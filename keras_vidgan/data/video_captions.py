@@ -80,10 +80,13 @@ def read_captions(path, videos):
     Example:
 
     ```python
+    import pathlib
     from keras_vidgan.data.source_listing import list_videos
     from keras_vidgan.data.video_captions import read_captions
 
-    listing = list_videos("my_videos")  # walk.mp4 with walk.txt beside it, ...
+    listing = list_videos("my_videos")
+    for video in listing.items:  # a sidecar beside each video
+        pathlib.Path(video).with_suffix(".txt").write_text("a dog walks")
     print(read_captions("my_videos", listing.items)[0])  # a dog walks
     ```
     """

@@ -96,6 +96,14 @@ class TextEncoder(layers.Layer):
 
         Returns:
             A list of ints.
+
+        Example:
+
+        ```python
+        from keras_vidgan.layers import TextEncoder
+
+        print(TextEncoder.count_words(["a dog, running!", "  snow "]))  # [3, 1]
+        ```
         """
         # Any vocabulary will do: every word gets an id above padding, known or not.
         vectorizer = layers.TextVectorization(

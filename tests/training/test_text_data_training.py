@@ -18,6 +18,7 @@ from keras_vidgan.training import ConfigError, TrainConfig, train
 from keras_vidgan.training.run_directory import load_gan
 from keras_vidgan.training.train_lib import (
     MAX_CAPTION_WORDS,
+    build_dataset,
     sample_prompts,
     text_encoder_settings,
 )
@@ -84,8 +85,13 @@ def test_a_folder_of_captioned_videos_trains_a_text_model(folder_run):
 
 def test_the_sample_grid_shows_the_datas_first_distinct_captions(folder_run):
     config = TrainConfig.from_json_file(folder_run / "config.json")
-    captions = {name: caption for name, (_, caption) in VIDEOS.items()}
-    assert sample_prompts(config, captions) == ["a dark night, no moon", "grey fog rolls in"]
+    captions = build_dataset(config).captions
+    # The videos in natural order of their paths; fog.mp4 and more_fog.mp4 share a caption.
+    assert list(captions) == ["fog.mp4", "more_fog.mp4", "night.mp4", "snow.mp4"]
+    assert sample_prompts(config, captions) == ["grey fog rolls in", "a dark night, no moon"]
+    assert sample_prompts(TrainConfig.from_dict({**config.to_dict(), "num_samples": 9}),
+                          captions) == ["grey fog rolls in", "a dark night, no moon",
+                                        "bright snow falls"]
     image = np.asarray(Image.open(folder_run / "samples" / "epoch_0001.png").convert("L"))
     assert image.shape == (2 + 2 * (32 + 14 + 2), 2 + 8 * 32 + 2)
     for row in range(2):

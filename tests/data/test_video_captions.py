@@ -271,3 +271,20 @@ def test_a_rerun_with_other_captions_does_not_mix_shards(sidecar_videos, tmp_pat
     (root / "grey.txt").write_text("a new caption")
     with pytest.raises(data.DataError, match=r"other options \(captions differ\)"):
         data.prepare_shards(root, out, frames=8, size=32, progress=False)
+
+
+def test_the_prepare_command_says_captions_and_refuses_bad_ones_in_one_line(
+        sidecar_videos, plain_videos, tmp_path, capsys):
+    from keras_vidgan_cli.main import main
+
+    out = tmp_path / "shards"
+    assert main(["prepare", str(sidecar_videos), str(out), "--frames", "8", "--size", "32",
+                 "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("Wrote 3 of 3 videos with their captions into")
+    root = _copy(plain_videos, tmp_path / "extra")
+    _write_csv(root, _csv_of({**CAPTIONS, "gone.mp4": "a video that was deleted"}))
+    assert main(["prepare", str(root), str(tmp_path / "never"), "--frames", "8", "--quiet"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("keras-vidgan prepare: error: ")
+    assert "captions.csv line 5 captions gone.mp4, which is not a video in" in error[0]
+    assert not (tmp_path / "never").exists()

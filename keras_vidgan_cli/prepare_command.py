@@ -13,8 +13,9 @@ from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 def add_arguments(parser):
     parser.add_argument("src", metavar="SRC",
-                        help="a folder of videos (one sub-folder per class for labels), a glob "
-                             "of videos, or a root of frame folders")
+                        help="a folder of videos (one sub-folder per class for labels; a "
+                             "<video stem>.txt beside each video or one captions.csv for "
+                             "captions), a glob of videos, or a root of frame folders")
     parser.add_argument("out", metavar="OUT", help="output folder for the shards and manifest.json")
     parser.add_argument("--shards", type=positive_int, default=None,
                         help="number of shards (default: one per 64 videos); use at least as "
@@ -77,6 +78,7 @@ def run(args):
     counts = manifest["counts"]
     line = (
         f"Wrote {counts['written']} of {counts['candidates']} {manifest['options']['source_kind']} "
+        f"{'with their captions ' if manifest.get('captioned') else ''}"
         f"into {len(manifest['shards'])} shards in {args.out}"
     )
     if counts["skipped"]:

@@ -103,9 +103,10 @@ def add_arguments(parser):
                            help="`class` (the default when the flag is given alone): a "
                            "class-conditional model trained on (clip, label) pairs (Moving "
                            "MNIST: the class of the first digit; sample with `keras-vidgan "
-                           "sample --label K`); `text`: text-to-video on captioned Moving MNIST "
-                           "with --model vgan or mocogan (sample with `keras-vidgan sample "
-                           "--prompt TEXT`)")
+                           "sample --label K`); `text`: text-to-video on captioned Moving MNIST, "
+                           "or on --data with a caption per video (a <video stem>.txt beside "
+                           "each, or one captions.csv), with --model vgan or mocogan (sample "
+                           "with `keras-vidgan sample --prompt TEXT`)")
     run = parser.add_argument_group("training")
     run.add_argument("--batch-size", type=positive_int,
                      help="global batch size (default: %(default)s)")

@@ -1,8 +1,9 @@
 """Input pipelines from the user's own data: video files, frame folders, arrays, TFRecord shards.
 
 `from_path` picks the reader from what a path is; every reader yields
-unbatched float32 clips `[T, H, W, C]` in [-1, 1] (with int32 labels on
-request), skips bad files with one warning each, and streams.
+unbatched float32 clips `[T, H, W, C]` in [-1, 1] (with int32 labels or,
+for video files and their shards, string captions on request), skips bad
+files with one warning each, and streams.
 """
 
 from keras_vidgan.data.bad_file_report import BadFile, BadFileReport
@@ -14,6 +15,7 @@ from keras_vidgan.data.from_arrays import from_arrays
 from keras_vidgan.data.from_path import detect_kind, from_path
 from keras_vidgan.data.prepare_shards import prepare_shards
 from keras_vidgan.data.tfrecord_shards import tfrecord_shards
+from keras_vidgan.data.video_captions import read_captions
 from keras_vidgan.data.video_files import video_files
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "from_path",
     "load_class_mapping",
     "prepare_shards",
+    "read_captions",
     "save_class_mapping",
     "tfrecord_shards",
     "video_files",

@@ -59,6 +59,7 @@ def python_clip_dataset(
     clips_per_video=1,
     labels=None,
     with_labels=False,
+    captions=None,
     cache=False,
 ):
     """A dataset of finished clips from a Python function that decodes one clip.
@@ -78,6 +79,8 @@ def python_clip_dataset(
         clips_per_video: clips taken from each video per pass.
         labels: each item's int label, or None.
         with_labels: yield `(clip, label)` pairs.
+        captions: each item's caption (str), or None; given, the dataset
+            yields `(clip, caption)` pairs, the caption a tf.string scalar.
         cache: False, True (memory) or a file prefix: keep finished clips
             after the first pass (training then repeats the first pass'
             offsets and crops).
@@ -87,6 +90,8 @@ def python_clip_dataset(
         raise ValueError(f"`clips_per_video` must be at least 1, got {clips_per_video!r}.")
     if with_labels and labels is None:
         raise ValueError("Labels need one sub-folder per class.")
+    if with_labels and captions is not None:
+        raise ValueError("Pass labels or captions, not both.")
     total = num_items * clips
     dataset = tf.data.Dataset.range(total)
     if training:
@@ -114,12 +119,17 @@ def python_clip_dataset(
 
     dataset = dataset.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     dataset = dataset.filter(lambda element, random_value, clip, ok: ok)
-    label_table = tf.constant(labels if labels is not None else [0] * max(num_items, 1), tf.int32)
+    # Labels and captions ride along as a table indexed by item, as strings or int32.
+    if captions is not None:
+        label_table = tf.constant([str(caption) for caption in captions], tf.string)
+    else:
+        label_table = tf.constant(labels if labels is not None else [0] * max(num_items, 1),
+                                  tf.int32)
 
     def finish(element, random_value, clip, ok):
         seed_pair = tf.stack([random_value, element]) if training else None
         finished = finish_clip(clip, size, channels, seed=seed_pair, flip=flip)
-        if with_labels:
+        if with_labels or captions is not None:
             return finished, tf.gather(label_table, element // clips)
         return finished
 

@@ -14,6 +14,9 @@ from keras_vidgan.data.tfrecord_shards import TFRECORD_SUFFIXES, tfrecord_shards
 from keras_vidgan.data.video_files import video_files
 from keras_vidgan.data.video_reader import VIDEO_EXTENSIONS
 
+# What `from_path` reads without captions, in words.
+UNCAPTIONED_KINDS = {"frame_folders": "a root of frame folders", "array": "a .npy array"}
+
 
 def detect_kind(path):
     """What `path` holds: "tfrecord", "videos", "frame_folders" or "array".
@@ -88,6 +91,7 @@ def from_path(
     frame_rate=None,
     class_mapping_path=None,
     cache=False,
+    captions=False,
 ):
     """Clips from whatever `path` is: video files, frame folders, TFRecord shards or a `.npy`.
 
@@ -117,11 +121,17 @@ def from_path(
         frame_rate: frames per second of frame folders and arrays (for `fps`).
         class_mapping_path: save `classes.json` here (a folder or a file).
         cache: keep finished clips after the first pass (True or a file prefix).
+        captions: yield `(clip, caption)` with a tf.string caption: from a
+            `<video stem>.txt` beside each video or one `captions.csv` for
+            video files, from the records of shards prepared from captioned
+            videos. Frame folders and arrays have no captions.
 
     Returns:
         An unbatched `tf.data.Dataset` of float32 clips `[frames, size, size,
-        channels]` in [-1, 1], or `(clip, label)` pairs; attributes
-        `class_names`, `bad_files`, `num_videos` and `source_kind`.
+        channels]` in [-1, 1], or `(clip, label)` or `(clip, caption)`
+        pairs; attributes `class_names`, `bad_files`, `num_videos` and
+        `source_kind`, and with captions `captions` (each usable video's
+        name and caption).
 
     Raises:
         DataError: the path is missing, holds nothing usable, or (strict) a
@@ -138,6 +148,12 @@ def from_path(
     ```
     """
     kind = detect_kind(path)
+    if captions and kind not in ("videos", "tfrecord"):
+        raise DataError(
+            f"{path} is {UNCAPTIONED_KINDS[kind]}, which has no captions; captions are read "
+            "for video files (a <video stem>.txt beside each, or one captions.csv) and the "
+            "shards `keras-vidgan prepare` makes of them."
+        )
     common = dict(
         training=training,
         with_labels=with_labels,
@@ -151,10 +167,12 @@ def from_path(
     )
     if kind == "tfrecord":
         dataset = tfrecord_shards(path, frames, size, channels, strict=strict,
-                                  class_mapping_path=class_mapping_path, **common)
+                                  class_mapping_path=class_mapping_path,
+                                  with_captions=captions, **common)
     elif kind == "videos":
         dataset = video_files(path, frames, size, channels, strict=strict,
-                              class_mapping_path=class_mapping_path, **common)
+                              class_mapping_path=class_mapping_path,
+                              with_captions=captions, **common)
     elif kind == "frame_folders":
         dataset = frame_folders(path, frames, size, channels, strict=strict, frame_rate=frame_rate,
                                 class_mapping_path=class_mapping_path, **common)

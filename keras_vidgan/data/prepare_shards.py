@@ -7,6 +7,7 @@ only the missing ones, so an interrupted `prepare` resumes.
 """
 
 import contextlib
+import hashlib
 import json
 import math
 import os
@@ -26,7 +27,13 @@ from keras_vidgan.data.clip_geometry import resize_short_side
 from keras_vidgan.data.clip_sampler import TOLERANCE_US, ClipSampler
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.frame_folders import check_frame_folder, frame_timestamps, read_frame_images
-from keras_vidgan.data.source_listing import is_glob, list_frame_folders, list_videos
+from keras_vidgan.data.source_listing import list_frame_folders, list_videos, listing_root
+from keras_vidgan.data.video_captions import (
+    CAPTIONS_FILE,
+    has_captions,
+    read_captions,
+    relative_name,
+)
 from keras_vidgan.data.video_reader import iter_video_frames, probe_video
 from keras_vidgan.data.video_record import IMAGE_FORMATS, video_record_bytes
 from keras_vidgan.utils.atomic_write import write_json_atomically
@@ -72,22 +79,30 @@ class _Source:
             raise DataError(f"No videos or frame folders in {src}{unreadable}: nothing to "
                             "prepare.")
         self.listing = listing
-        if os.path.isdir(src):
-            self.root = src
-        elif is_glob(src):
-            # Sources are named relative to the pattern's fixed leading folders.
-            parts = []
-            for part in src.split(os.sep):
-                if is_glob(part):
-                    break
-                parts.append(part)
-            self.root = os.sep.join(parts) or "."
-        else:
-            self.root = os.path.dirname(src) or "."
+        self.root = listing_root(src)
+        # Read and checked here, before prepare writes anything.
+        self.captions = None
+        if self.kind == "videos" and has_captions(src, listing.items):
+            self.captions = read_captions(src, listing.items)
+        elif self.kind == "frame folders" and os.path.lexists(
+                os.path.join(self.root, CAPTIONS_FILE)):
+            raise DataError(f"{os.path.join(self.root, CAPTIONS_FILE)} captions frame folders; "
+                            "captions are read for video files only: prepare the videos "
+                            "themselves, or remove the file.")
         self.frame_rate = float(frame_rate)
 
     def relative(self, item):
         return os.path.relpath(self.listing.items[item], self.root)
+
+    def caption(self, item):
+        """The caption of `item`, or None when the source has no captions."""
+        return None if self.captions is None else self.captions[item]
+
+    def captions_digest(self):
+        """A short hash of every (video, caption) pair: shards of other captions do not mix."""
+        pairs = [[relative_name(self.root, item), caption]
+                 for item, caption in zip(self.listing.items, self.captions)]
+        return "sha256:" + hashlib.sha256(json.dumps(pairs).encode("utf-8")).hexdigest()[:16]
 
     def frames(self, item, size):
         """`(fps, timestamps, iterator of (timestamp, uint8 RGB frame))`, frames scaled to
@@ -157,9 +172,11 @@ def _video_record(source, item, options, label, class_name):
     record = video_record_bytes(
         encoded, stored_times, label=label, class_name=class_name, source=source.relative(item),
         fps=fps, height=shape[1], width=shape[2], image_format=options["format"],
+        caption=source.caption(item),
     )
     entry = {
         "source": source.relative(item),
+        **({} if source.captions is None else {"caption": source.caption(item)}),
         "label": label,
         "frames": len(encoded),
         "last_timestamp_us": int(stored_times[-1]),
@@ -204,6 +221,13 @@ def prepare_shards(
     shard and frame count, every skipped file with its reason) and
     `classes.json`.
 
+    Videos with captions (a `<video stem>.txt` beside each, or one
+    `captions.csv` at the root of `src`; see
+    `keras_vidgan.data.video_captions`) keep them: each record holds its
+    video's caption, the manifest says `"captioned": true` and lists each
+    video's caption. The caption files are checked before anything is
+    written.
+
     Args:
         src: a folder of videos (one sub-folder per class for labels), a glob
             pattern, or a root of frame folders.
@@ -228,9 +252,10 @@ def prepare_shards(
         The manifest, as a dict.
 
     Raises:
-        DataError: nothing to prepare, `out` cannot be written or holds
-            shards made with other options, no usable video, or (strict) a
-            bad file. Raised before anything is written, except the last two.
+        DataError: nothing to prepare, a caption file is wrong, `out`
+            cannot be written or holds shards made with other options (or
+            captions), no usable video, or (strict) a bad file. Raised
+            before anything is written, except the last two.
         keras_vidgan.utils.WriteFailed: a write failed part-way (a full
             disk): the shards finished before it are kept, no partial file
             is left, and a rerun with the same options resumes.
@@ -274,6 +299,8 @@ def prepare_shards(
         "short_policy": short_policy,
         "seed": int(seed),
     }
+    if source.captions is not None:
+        options["captions"] = source.captions_digest()
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as error:
@@ -404,7 +431,9 @@ def _check_previous(out, options):
         elif name.startswith("shard-") and name.endswith(".json"):
             previous = _read_json(path).get("options")
             if previous != options:
-                changed = sorted(k for k in options if (previous or {}).get(k) != options[k])
+                previous = previous or {}
+                changed = sorted(k for k in {*options, *previous}
+                                 if previous.get(k) != options.get(k))
                 raise DataError(
                     f"{out} already holds shards prepared with other options "
                     f"({', '.join(changed) or 'unknown'} differ); use a new output folder "
@@ -432,6 +461,7 @@ def _manifest(out, options, classes, shards, unreadable):
         "frames": options["frames"],
         "size": options["size"],
         "classes": list(classes),
+        "captioned": "captions" in options,
         "shards": shard_list,
         "counts": {
             "candidates": options["candidates"] + len(unreadable),

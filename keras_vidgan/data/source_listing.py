@@ -146,6 +146,25 @@ def _labels_for(root, items, by_parent):
     return classes, [index[name] for name in names]
 
 
+def listing_root(path):
+    """The folder that names of a listing's items are relative to.
+
+    A folder is its own root; a glob pattern's root is its leading folders
+    without wildcards ("clips/*/*.mp4" -> "clips"); a file's root is its folder.
+    """
+    path = str(path)
+    if os.path.isdir(path):
+        return path
+    if is_glob(path):
+        parts = []
+        for part in path.split(os.sep):
+            if is_glob(part):
+                break
+            parts.append(part)
+        return os.sep.join(parts) or "."
+    return os.path.dirname(path) or "."
+
+
 def list_videos(path):
     """Video files in a folder (recursively), matching a glob pattern, or one file.
 

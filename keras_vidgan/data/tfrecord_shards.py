@@ -20,7 +20,7 @@ from keras_vidgan.data.clip_geometry import finish_clip
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
 from keras_vidgan.data.prepare_shards import MANIFEST_FILE, read_manifest
-from keras_vidgan.data.source_listing import is_glob
+from keras_vidgan.data.source_listing import is_glob, natural_sort_key
 from keras_vidgan.data.video_record import parse_video_record
 
 logger = logging.getLogger("keras_vidgan.data")
@@ -70,6 +70,7 @@ def tfrecord_shards(
     *,
     training=True,
     with_labels=False,
+    with_captions=False,
     seed=0,
     strict=False,
     short_policy="skip",
@@ -106,16 +107,21 @@ def tfrecord_shards(
         input_context: a `tf.distribute.InputContext`, or None.
         strict: raise `DataError` when the manifest lists skipped files or
             too-short videos.
+        with_captions: yield `(clip, caption)`, caption a tf.string scalar,
+            from shards that `prepare` wrote from captioned videos (read
+            through the folder it wrote, for its `manifest.json`).
         (other arguments as in `video_files`)
 
     Returns:
         An unbatched `tf.data.Dataset` of float32 clips `[frames, size, size,
         channels]` in [-1, 1] (with int32 labels when `with_labels`), with
         attributes `class_names`, `bad_files` and `num_videos` (None without
-        a manifest).
+        a manifest); with captions, `captions` maps each usable video's
+        source to its caption, in natural order.
 
     Raises:
-        DataError: no shards, no usable video, labels without classes.
+        DataError: no shards, no usable video, labels without classes,
+            captions from shards prepared without them.
 
     Example:
 
@@ -131,6 +137,8 @@ def tfrecord_shards(
     if clips < 1:
         raise ValueError(f"`clips_per_video` must be at least 1, got {clips_per_video!r}.")
     files, manifest = find_shards(path)
+    if with_captions:
+        _check_captioned(path, manifest, with_labels)
     report = BadFileReport("videos", strict=strict, source=path)
     classes = list(manifest.get("classes", [])) if manifest else []
     usable = None
@@ -138,18 +146,19 @@ def tfrecord_shards(
         for entry in manifest.get("skipped", []):
             report.skip(entry["source"], BadFile(entry["reason"], entry.get("detail", "")))
         videos = manifest.get("videos", [])
-        usable = 0
+        kept = []
         for entry in videos:
             count = entry["frames"]
             if sampler.holds_clip(count, entry.get("last_timestamp_us", 0)):
-                usable += 1
+                kept.append(entry)
             elif short_policy == "skip":
                 detail = sampler.too_short(count, entry.get("last_timestamp_us", 0))
                 report.skip(entry["source"], BadFile(TOO_SHORT, detail))
             else:
-                usable += 1
+                kept.append(entry)
                 how = "looped" if short_policy == "loop" else "padded"
                 report.note_adjusted(entry["source"], how)
+        usable = len(kept)
         report.log_summary(total=manifest.get("counts", {}).get("candidates", len(videos)))
         if usable == 0:
             raise DataError(f"No usable videos in {path}: {report.summary()}.")
@@ -189,8 +198,9 @@ def tfrecord_shards(
 
     def parse(record, file_random, number):
         video = parse_video_record(record)
-        return video["frames"], video["timestamps"], tf.cast(video["label"], tf.int32), \
-            file_random, number
+        # The caption rides where the label would.
+        label = video["caption"] if with_captions else tf.cast(video["label"], tf.int32)
+        return video["frames"], video["timestamps"], label, file_random, number
 
     videos = records.map(parse, num_parallel_calls=tf.data.AUTOTUNE)
     if short_policy == "skip":
@@ -219,7 +229,7 @@ def tfrecord_shards(
                 [None, None, 3], tf.uint8)
         )
         clip = finish_clip(images, size, channels, seed=seed_pair, flip=flip)
-        return (clip, label) if with_labels else clip
+        return (clip, label) if with_labels or with_captions else clip
 
     dataset = videos.map(make_clip, num_parallel_calls=tf.data.AUTOTUNE)
     if cache:
@@ -229,7 +239,23 @@ def tfrecord_shards(
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.FILE
     dataset = dataset.with_options(options)
     dataset.shard_files = list(files)
+    if with_captions:
+        kept.sort(key=lambda entry: natural_sort_key(entry["source"]))
+        dataset.captions = {entry["source"]: entry["caption"] for entry in kept}
     return describe_dataset(dataset, classes, report, usable, class_mapping_path)
+
+
+def _check_captioned(path, manifest, with_labels):
+    if with_labels:
+        raise DataError("Pass with_labels=True or with_captions=True, not both.")
+    if manifest is None:
+        raise DataError(f"{path} has no {MANIFEST_FILE} beside its shards: read captioned "
+                        "shards through the folder `keras-vidgan prepare` wrote.")
+    if not manifest.get("captioned"):
+        raise DataError(
+            f"{path} was prepared without captions; put a <video stem>.txt beside each video "
+            "(or one captions.csv in the folder) and run prepare again into a new folder."
+        )
 
 
 def _decoder(image_format):

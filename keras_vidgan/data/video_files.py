@@ -8,7 +8,8 @@ from keras_vidgan.data.bad_file_report import TOO_SHORT, BadFile, BadFileReport
 from keras_vidgan.data.class_mapping import describe_dataset
 from keras_vidgan.data.clip_sampler import ClipSampler
 from keras_vidgan.data.data_error import DataError
-from keras_vidgan.data.source_listing import list_videos
+from keras_vidgan.data.source_listing import list_videos, listing_root
+from keras_vidgan.data.video_captions import read_captions, relative_name
 from keras_vidgan.data.video_reader import VIDEO_EXTENSIONS, probe_video, read_video_frames
 
 
@@ -51,6 +52,7 @@ def video_files(
     *,
     training=True,
     with_labels=False,
+    with_captions=False,
     seed=0,
     strict=False,
     short_policy="skip",
@@ -78,6 +80,11 @@ def video_files(
         training: random clip offsets (new every epoch), random crops and a
             shuffled order; else the centre crop and fixed offsets, in order.
         with_labels: yield `(clip, label)`, label an int32 class index.
+        with_captions: yield `(clip, caption)`, caption a tf.string scalar
+            read from a `<video stem>.txt` beside each video or from one
+            `captions.csv` at the folder's root (see
+            `keras_vidgan.data.video_captions`); checked for every video
+            before anything is decoded.
         seed: seed of the order, offsets, crops and flips.
         strict: raise `DataError` on the first bad file instead of skipping.
         short_policy: for videos shorter than one clip: "skip", "loop" or "pad".
@@ -93,11 +100,14 @@ def video_files(
     Returns:
         An unbatched `tf.data.Dataset` of float32 clips `[frames, size, size,
         channels]` in [-1, 1]. Its attributes `class_names`, `bad_files` (a
-        `BadFileReport`) and `num_videos` describe what was found.
+        `BadFileReport`) and `num_videos` describe what was found; with
+        captions, `captions` maps each usable video (its path relative to
+        the folder) to its caption, in the folder's order.
 
     Raises:
         DataError: the path is missing, holds no videos, or none is usable;
-            in strict mode, the first bad file.
+            in strict mode, the first bad file; with captions, any problem
+            of the caption files.
 
     Example:
 
@@ -123,6 +133,10 @@ def video_files(
         raise DataError(
             f"Labels need one sub-folder per class under {path}; some videos are not in one."
         )
+    if with_labels and with_captions:
+        raise DataError("Pass with_labels=True or with_captions=True, not both.")
+    # Before any video is opened: a caption problem is the user's to fix, not a bad file.
+    captions = read_captions(path, listing.items) if with_captions else None
     infos = probe_videos(listing.items, report)
     usable = [
         i for i, info in enumerate(infos)
@@ -136,6 +150,9 @@ def video_files(
         )
     infos = [infos[i] for i in usable]
     labels = [listing.labels[i] for i in usable] if listing.labels is not None else None
+    if captions is not None:
+        # A skipped video takes its caption with it.
+        captions = [captions[i] for i in usable]
 
     def read_clip(item, clip_index, clips, random_value):
         info = infos[item]
@@ -156,6 +173,11 @@ def video_files(
         clips_per_video=clips_per_video,
         labels=labels,
         with_labels=with_labels,
+        captions=captions,
         cache=cache,
     )
+    if captions is not None:
+        root = listing_root(path)
+        dataset.captions = {relative_name(root, info.path): caption
+                            for info, caption in zip(infos, captions)}
     return describe_dataset(dataset, listing.classes, report, len(infos), class_mapping_path)

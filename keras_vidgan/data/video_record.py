@@ -2,7 +2,9 @@
 
 Context features: `label` (int64, -1 without classes), `class_name`,
 `source` (path relative to the prepared folder's source), `fps` (float),
-`frame_count`, `height`, `width` (int64) and `format` ("jpeg" or "png").
+`frame_count`, `height`, `width` (int64), `format` ("jpeg" or "png") and,
+for videos prepared with captions, `caption` (UTF-8; "" in records without
+one, which parse all the same).
 Feature lists: `frames` (one encoded image per frame) and `timestamps`
 (int64 microseconds from the first frame), so a reader can sample by stride
 or by frame rate without decoding anything it does not use.
@@ -14,7 +16,7 @@ IMAGE_FORMATS = ("jpeg", "png")
 
 
 def video_record_bytes(encoded_frames, timestamps, *, label, class_name, source, fps, height,
-                       width, image_format):
+                       width, image_format, caption=None):
     """Serialises one video as a `SequenceExample`.
 
     Args:
@@ -25,6 +27,7 @@ def video_record_bytes(encoded_frames, timestamps, *, label, class_name, source,
         fps: the frame rate (informational).
         height, width: size of the stored frames.
         image_format: "jpeg" or "png".
+        caption: the video's caption, or None to store none.
 
     Example:
 
@@ -56,6 +59,7 @@ def video_record_bytes(encoded_frames, timestamps, *, label, class_name, source,
             "height": int64([height]),
             "width": int64([width]),
             "format": text(image_format),
+            **({} if caption is None else {"caption": text(caption)}),
         }
     )
     feature_lists = tf.train.FeatureLists(
@@ -82,6 +86,7 @@ _CONTEXT = {
     "height": tf.io.FixedLenFeature([], tf.int64),
     "width": tf.io.FixedLenFeature([], tf.int64),
     "format": tf.io.FixedLenFeature([], tf.string, default_value=""),
+    "caption": tf.io.FixedLenFeature([], tf.string, default_value=""),
 }
 _SEQUENCE = {
     "frames": tf.io.FixedLenSequenceFeature([], tf.string),

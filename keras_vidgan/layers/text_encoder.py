@@ -87,6 +87,31 @@ class TextEncoder(layers.Layer):
         # Drop the reserved padding ("") and out-of-vocabulary ("[UNK]") entries.
         return [str(word) for word in vectorizer.get_vocabulary()[2:]]
 
+    @staticmethod
+    def count_words(texts):
+        """How many words the encoder reads in each text, before its `sequence_length` limit.
+
+        Args:
+            texts: iterable of strings.
+
+        Returns:
+            A list of ints.
+
+        Example:
+
+        ```python
+        from keras_vidgan.layers import TextEncoder
+
+        print(TextEncoder.count_words(["a dog, running!", "  snow "]))  # [3, 1]
+        ```
+        """
+        # Any vocabulary will do: every word gets an id above padding, known or not.
+        vectorizer = layers.TextVectorization(
+            vocabulary=["_"], standardize="lower_and_strip_punctuation", split="whitespace"
+        )
+        ids = vectorizer(tf.constant(list(texts), tf.string))
+        return [int(count) for count in tf.math.count_nonzero(ids, axis=1).numpy()]
+
     def build(self, input_shape=None):
         # A layer that `ExportArchive` tracks must be built; a loaded model builds from here.
         self.vectorizer.build((None,))

@@ -67,8 +67,9 @@ class TrainConfig:
         conditional: None for an unconditional model; `"class"` for a
             class-conditional model trained on `(clip, label)` pairs (True,
             as earlier releases stored it, means `"class"`); `"text"` for a
-            text-to-video model trained on captioned Moving MNIST
-            `(clip, caption)` pairs (`vgan` and `mocogan`).
+            text-to-video model trained on `(clip, caption)` pairs of
+            captioned Moving MNIST, or of `data` with a caption per video
+            (`vgan` and `mocogan`).
         batch_size: global batch size.
         epochs: epochs to train, counting those of earlier sessions.
         steps_per_epoch: GAN steps per epoch.
@@ -219,17 +220,18 @@ class TrainConfig:
             raise ConfigError(f"seed must be an integer, got {self.seed!r}.")
         if self.conditional is not None:
             _choice("conditional", self.conditional, CONDITIONS)
-        if self.conditional == "text" and (self.data or self.dataset != "moving_mnist"):
+        if self.conditional == "text" and not self.data and self.dataset != "moving_mnist":
             raise ConfigError(
-                "--conditional text needs captioned clips; it supports the moving_mnist dataset "
-                "(captions from the digits and their motion) for now. Drop --data or --dataset."
+                "--conditional text needs captioned clips: the moving_mnist dataset (captions "
+                "from the digits and their motion) or --data with a caption per video. Drop "
+                "--dataset."
             )
         if self.conditional == "text" and self.model not in TEXT_DESIGNS:
             raise ConfigError(
                 f"--conditional text is available for --model {' and '.join(TEXT_DESIGNS)}; "
                 f"got {self.model!r}."
             )
-        if self.conditional and (self.data or self.dataset != "moving_mnist"):
+        if self.conditional == "class" and (self.data or self.dataset != "moving_mnist"):
             raise ConfigError(
                 "conditional training needs labelled clips; it supports the moving_mnist dataset "
                 "(10 digit classes) for now. Drop --conditional, or train on Moving MNIST."

@@ -49,6 +49,10 @@ from keras_vidgan.training.training_log import TrainingLog, recover_training_csv
 from keras_vidgan.utils.atomic_write import write_text_atomically
 from keras_vidgan.utils.output_folder import unwritable_reason
 
+# Words a text run's encoder reads: the TextEncoder default, more for longer captions of --data,
+# up to a limit that keeps the encoder's recurrence short.
+DEFAULT_CAPTION_WORDS = 24
+MAX_CAPTION_WORDS = 64
 # Errors that only a write raises: a full disk or quota, a read-only filesystem.
 WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
@@ -116,11 +120,13 @@ def train(config, callbacks=(), log=print):
     # stream does not depend on what this process ran before (or on being a resumed one).
     keras.utils.set_random_seed(config.seed)
     dataset = build_dataset(config, first_clip=steps * config.batch_size)
+    # The data's own captions, for a text run on --data: its vocabulary and sample prompts.
+    captions = getattr(dataset, "captions", None)
     if gan is None:
         # Initial weights from the seed too: a run is reproducible from its config alone.
         keras.utils.set_random_seed(config.seed)
         with strategy.scope():
-            gan = build_gan(config)
+            gan = build_gan(config, captions)
 
     # Everything is checked: from here on the run directory is written.
     if chief:
@@ -157,7 +163,7 @@ def train(config, callbacks=(), log=print):
             seed=config.seed,
             fps=config.fps,
             log_dir=os.path.join(run_dir, "logs", "samples"),
-            prompts=sample_prompts(config),
+            prompts=sample_prompts(config, captions),
         ),
         TrainingLog(history_csv),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs")),
@@ -384,11 +390,13 @@ def build_dataset(config, first_clip=0):
             training=True,
             seed=config.seed,
             strict=config.strict,
+            captions=config.conditional == "text",
         )
-        class_names = getattr(clips, "class_names", None)
+        described = {name: getattr(clips, name, None) for name in ("class_names", "captions")}
         # User data cannot be started in the middle: the clips before are read again.
         clips = clips.shuffle(256, seed=config.seed).repeat().skip(first_clip)
-        clips.class_names = class_names
+        for name, value in described.items():
+            setattr(clips, name, value)
         return clips
     if config.dataset == "moving_mnist":
         clips = datasets.moving_mnist(
@@ -419,8 +427,12 @@ def batch_clips(dataset, config):
     return dataset.batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
-def build_gan(config):
-    """A new, compiled `GAN` of the configured design, objective and optimizers."""
+def build_gan(config, captions=None):
+    """A new, compiled `GAN` of the configured design, objective and optimizers.
+
+    `captions` (the `captions` of the data's dataset) are what a text run on
+    `config.data` adapts its vocabulary on.
+    """
     generator, discriminator = build_design(
         config.model,
         frames=config.frames,
@@ -430,7 +442,7 @@ def build_gan(config):
         latent_dim=config.latent_dim,
         num_classes=config.num_classes,
         upsampling=config.upsampling,
-        text_encoder=text_encoder_settings(config),
+        text_encoder=text_encoder_settings(config, captions),
         sampled_frames=config.sampled_frames,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
@@ -452,21 +464,54 @@ def build_gan(config):
     return gan
 
 
-def text_encoder_settings(config):
+def text_encoder_settings(config, captions=None):
     """The `TextEncoder` arguments of a text-conditioned run (None otherwise).
 
-    The vocabulary is adapted on every caption the captioned Moving MNIST
-    phrasings can make, so that no word of the data is unknown to the model.
+    The vocabulary is adapted on every caption of the data, so that no word
+    of it is unknown to the model: on the user's captions with `--data`, on
+    every caption the captioned Moving MNIST phrasings can make otherwise.
+    With `--data` the encoder reads the longest caption whole: its word
+    limit is the longer of that caption and the default 24 words.
+
+    Args:
+        config: the run's `TrainConfig`.
+        captions: with `config.data`, `{video: caption}` of the data (the
+            `captions` attribute of its dataset).
+
+    Raises:
+        keras_vidgan.data.DataError: a caption has no word the encoder
+            reads, or more than `MAX_CAPTION_WORDS`.
     """
     if config.conditional != "text":
         return None
-    return {"vocabulary": TextEncoder.vocabulary_from(every_caption())}
+    if not config.data:
+        return {"vocabulary": TextEncoder.vocabulary_from(every_caption())}
+    if not captions:
+        raise ValueError("A text run on --data adapts its vocabulary on the data's captions: "
+                         "pass them (the `captions` of its dataset).")
+    videos, texts = list(captions), list(captions.values())
+    counts = TextEncoder.count_words(texts)
+    for video, count in zip(videos, counts):
+        if count == 0 or count > MAX_CAPTION_WORDS:
+            problem = "no word" if count == 0 else f"{count} words"
+            raise data.DataError(
+                f"The caption of {video} in {config.data} has {problem}; the text encoder reads "
+                f"1 to {MAX_CAPTION_WORDS} words (punctuation is dropped). Rewrite that caption."
+            )
+    return {"vocabulary": TextEncoder.vocabulary_from(texts),
+            "sequence_length": max(DEFAULT_CAPTION_WORDS, max(counts))}
 
 
-def sample_prompts(config):
-    """The fixed prompts of a text-conditioned run's sample grids (None otherwise)."""
+def sample_prompts(config, captions=None):
+    """The fixed prompts of a text-conditioned run's sample grids (None otherwise).
+
+    With `--data`: the first `num_samples` distinct captions of the data, in
+    the order of its videos (a grid of more videos cycles through them).
+    """
     if config.conditional != "text":
         return None
+    if config.data:
+        return list(dict.fromkeys((captions or {}).values()))[: config.num_samples] or None
     return fixed_prompts(config.num_samples, config.digits)
 
 
@@ -510,6 +555,8 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
     discriminators = ", ".join(type(model).__name__ for model in gan.discriminators.values())
     if config.data:
         source = f"{config.data}"
+        if config.conditional == "text":
+            source += ", captioned"
     elif config.dataset == "moving_mnist":
         source = f"Moving MNIST, {config.digits} digit{'s' * (config.digits > 1)} per clip"
         if config.conditional == "text":

@@ -1,5 +1,6 @@
 """Training must learn, not just run: generated clips move toward the real ones."""
 
+import keras
 import numpy as np
 import pytest
 from helpers.gan_fixtures import batches, moving_square_clips, tiny_gan
@@ -26,6 +27,9 @@ def test_short_training_moves_statistics_toward_the_data():
     real = moving_square_clips(512, seed=0, speed=2)
     # Width 16: the coarse stages width 8 had before VGAN dropped its extra
     # full-resolution stage (its cost now is the paper's).
+    # Initial weights seeded too: from an unlucky draw 350 steps closed too little of the motion
+    # gap (CI failed once with 1.81 of 2.00 left, threshold 1.50).
+    keras.utils.set_random_seed(3)
     gan = tiny_gan(seed=3, width=16)
     before = gan.generate(64, seed=9)
     gan.fit(batches(real, 16).repeat(), steps_per_epoch=350, epochs=1, verbose=0, shuffle=False)

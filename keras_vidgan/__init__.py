@@ -16,6 +16,7 @@ from keras_vidgan import (
     losses,
     metrics,
     models,
+    presets,
     training,
     utils,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "presets",
     "training",
     "utils",
 ]

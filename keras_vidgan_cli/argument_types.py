@@ -21,3 +21,36 @@ def positive_float(text):
     if not value > 0:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
     return value
+
+
+def preset_name(text):
+    """A preset that ships with keras_vidgan or a preset folder, checked without TensorFlow."""
+    import importlib.util
+    import os
+
+    if os.path.isfile(os.path.join(text, "config.json")):
+        return text
+    spec = importlib.util.find_spec("keras_vidgan")
+    presets_dir = os.path.join(spec.submodule_search_locations[0], "presets")
+    names = sorted(
+        name
+        for name in os.listdir(presets_dir)
+        if os.path.isfile(os.path.join(presets_dir, name, "config.json"))
+    )
+    if text not in names:
+        raise argparse.ArgumentTypeError(
+            f"unknown preset {text!r}; the presets are: {', '.join(names) or 'none'} (or a "
+            "folder written by keras_vidgan.presets.save_gan_preset)"
+        )
+    return text
+
+
+def model_or_preset(args, model_help):
+    """Raises `UserError` unless exactly one of MODEL and --preset is given."""
+    from keras_vidgan_cli.user_error import UserError
+
+    if args.preset is not None and args.model is not None:
+        raise UserError(f"pass MODEL ({model_help}) or --preset {args.preset}, not both.")
+    if args.preset is None and args.model is None:
+        raise UserError(f"pass MODEL ({model_help}) or --preset NAME (a model that ships with "
+                        "keras_vidgan, such as moving_mnist_64).")

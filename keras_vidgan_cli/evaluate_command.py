@@ -13,7 +13,7 @@ for generated and for real test clips; `--no-fvd` skips FVD and KVD.
 import json
 import os
 
-from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.argument_types import model_or_preset, positive_int, preset_name
 from keras_vidgan_cli.user_error import UserError
 
 # Built-in reference data: name -> (options a SPEC may set, their defaults).
@@ -27,7 +27,15 @@ def add_arguments(parser):
     parser.add_argument(
         "model",
         metavar="MODEL",
+        nargs="?",
         help="run directory written by `keras-vidgan train` (newest checkpoint) or a .keras file",
+    )
+    parser.add_argument(
+        "--preset",
+        type=preset_name,
+        default=None,
+        metavar="NAME",
+        help="instead of MODEL, a trained model that ships with keras_vidgan: moving_mnist_64",
     )
     parser.add_argument(
         "--data",
@@ -102,7 +110,8 @@ def add_arguments(parser):
 def run(args):
     from keras_vidgan.metrics.checkpoint_unpickler import find_i3d_weights
 
-    if not os.path.exists(args.model):
+    model_or_preset(args, "a run directory or a .keras file")
+    if args.model is not None and not os.path.exists(args.model):
         raise UserError(f"{args.model} does not exist; pass a run directory or a .keras file.")
     if args.output and os.path.isdir(args.output):
         raise UserError(f"--output {args.output} is a directory; pass a file name.")
@@ -118,7 +127,13 @@ def run(args):
             find_i3d_weights()
         except ImportError as error:
             raise UserError(str(error)) from None
-    gan = _load(args.model)
+    if args.preset is not None:
+        from keras_vidgan import GAN
+
+        gan = GAN.from_preset(args.preset)
+        args.model = f"preset {args.preset}"
+    else:
+        gan = _load(args.model)
     frames, size, _, channels = _clip_shape(gan, args.model)
     if args.prompts and not gan.text_conditional:
         raise UserError(
@@ -143,7 +158,7 @@ def run(args):
             f"{args.model} makes clips of {frames} frames; --frames {args.frames} with --stride "
             f"{args.stride} needs {needed}. Lower --frames or --stride (I3D needs at least 9)."
         )
-    spec = with_training_digits(args.data, args.model)
+    spec = with_training_digits(args.data, args.model, preset=args.preset)
     if spec != args.data:
         print(f"Reference data: {spec} (the digits per clip the run was trained on).")
     real, identity = reference_data(spec, args.num, frames, size, channels)
@@ -282,20 +297,24 @@ def _spec_digits(spec):
     return BUILT_IN["moving_mnist"]["digits"]
 
 
-def with_training_digits(spec, model_path):
+def with_training_digits(spec, model_path, preset=None):
     """`--data moving_mnist` for a run trained on Moving MNIST: the run's digits per clip.
 
     Scoring a one-digit run against two-digit references measures the digit count, not
     the model; an explicit `digits=` in SPEC is kept as given. MODEL may be the run
-    directory or one of its checkpoints.
+    directory or one of its checkpoints; for a preset, its metadata names the run.
     """
     name, _, options_text = spec.partition(":")
     if name != "moving_mnist" or "digits=" in options_text:
         return spec
+    from keras_vidgan.presets import read_preset_metadata
     from keras_vidgan.training.run_loading import run_config_for
 
     try:
-        config = run_config_for(model_path)
+        if preset is not None:
+            config = read_preset_metadata(preset).get("run_config", {})
+        else:
+            config = run_config_for(model_path)
     except ValueError as error:  # a damaged config.json
         raise UserError(str(error)) from None
     if config.get("dataset") != "moving_mnist" or config.get("data") or "digits" not in config:

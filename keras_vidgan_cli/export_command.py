@@ -1,17 +1,20 @@
 """`keras-vidgan export`: write a trained generator as a TF Serving model version."""
 
 
-from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.argument_types import model_or_preset, positive_int, preset_name
 from keras_vidgan_cli.user_error import CommandFailed, UserError
 
 
 def add_arguments(parser):
-    parser.add_argument("model", metavar="MODEL",
+    parser.add_argument("model", metavar="MODEL", nargs="?",
                         help="run directory written by `keras-vidgan train` (newest checkpoint) "
                              "or a .keras file")
-    parser.add_argument("export_base", metavar="EXPORT_BASE",
+    parser.add_argument("export_base", metavar="EXPORT_BASE", nargs="?",
                         help="model base directory for TF Serving; the export goes to "
                              "EXPORT_BASE/VERSION/")
+    parser.add_argument("--preset", type=preset_name, default=None, metavar="NAME",
+                        help="instead of MODEL, a trained model that ships with keras_vidgan: "
+                             "moving_mnist_64 (`export --preset moving_mnist_64 EXPORT_BASE`)")
     parser.add_argument("--version", type=positive_int, default=None,
                         help="version number (default: one more than the highest existing one)")
     parser.add_argument("--overwrite", action="store_true",
@@ -27,17 +30,28 @@ def run(args):
 
     from keras_vidgan_cli.sample_command import check_model_path
 
-    check_model_path(args.model, accepted="a run directory or a .keras file")
+    if args.preset is not None and args.export_base is None:
+        # `export --preset NAME BASE`: the one positional is the export base.
+        args.model, args.export_base = None, args.model
+    model_or_preset(args, "a run directory or a .keras file")
+    if args.export_base is None:
+        raise UserError("pass EXPORT_BASE, the model base directory for TF Serving.")
+    if args.model is not None:
+        check_model_path(args.model, accepted="a run directory or a .keras file")
     if os.path.exists(args.export_base) and not os.path.isdir(args.export_base):
         raise UserError(f"{args.export_base} is a file; EXPORT_BASE must be a directory.")
 
     from keras_vidgan.export import read_export_metadata
-    from keras_vidgan.training import export_run
+    from keras_vidgan.training import export_preset, export_run
     from keras_vidgan.utils import WriteFailed
 
+    options = dict(version=args.version, overwrite=args.overwrite, fps=args.fps)
     try:
-        export_dir = export_run(args.model, args.export_base, version=args.version,
-                                overwrite=args.overwrite, fps=args.fps)
+        if args.preset is not None:
+            export_dir = export_preset(args.preset, args.export_base, **options)
+            args.model = f"preset {args.preset}"
+        else:
+            export_dir = export_run(args.model, args.export_base, **options)
     except FileExistsError as error:
         raise UserError(
             f"{error.export_dir} already exists; pass --overwrite to replace it, or another "

@@ -7,7 +7,7 @@ the files are the same whichever of the three the videos come from.
 
 import os
 
-from keras_vidgan_cli.argument_types import positive_int
+from keras_vidgan_cli.argument_types import model_or_preset, positive_int, preset_name
 from keras_vidgan_cli.user_error import UserError
 
 FORMATS = ("gif", "mp4", "npy", "png")
@@ -15,9 +15,12 @@ FORMATS = ("gif", "mp4", "npy", "png")
 
 
 def add_arguments(parser):
-    parser.add_argument("model", metavar="MODEL",
+    parser.add_argument("model", metavar="MODEL", nargs="?",
                         help="run directory, .keras file, or export (a version directory "
                              "or its base, newest version)")
+    parser.add_argument("--preset", type=preset_name, default=None, metavar="NAME",
+                        help="instead of MODEL, a trained model that ships with keras_vidgan: "
+                             "moving_mnist_64 (two moving digits, 16 frames of 64x64)")
     parser.add_argument("--num", type=positive_int, default=16,
                         help="videos to generate; with --interpolate, points along the walk "
                              "(default: %(default)s)")
@@ -57,7 +60,14 @@ def run(args):
         raise UserError("--grid and --interpolate each write one video; pass one of them.")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UserError(f"--out {args.out} is a file; pass a directory.")
-    source = _open(args.model)
+    model_or_preset(args, "a run directory, .keras file or export")
+    if args.preset is not None:
+        from keras_vidgan.training import open_preset_source
+
+        source = open_preset_source(args.preset)
+        args.model = f"preset {args.preset}"
+    else:
+        source = _open(args.model)
     if args.frames is not None:
         source = _with_frames(source, args.model, args.frames)
     if source.num_classes is not None and args.label is None:

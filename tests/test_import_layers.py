@@ -3,7 +3,7 @@
     keras_vidgan_cli  (the command line; the library never imports it)
     training          (callbacks, run directories, recipes)
     export            (SavedModel export and reading exports back)
-    models, data, datasets, losses, metrics, layers
+    models, presets, data, datasets, losses, metrics, layers
     utils, version
 
 A module may import its own layer and the layers below. `training` sits above
@@ -32,6 +32,7 @@ LAYERS = {
     "losses": 1,
     "metrics": 1,
     "models": 1,
+    "presets": 1,
     "data": 1,
     "datasets": 1,
     "export": 2,

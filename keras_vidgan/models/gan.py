@@ -741,6 +741,42 @@ class GAN(keras.Model):
         inputs = inputs[0] if len(inputs) == 1 else inputs
         return self.sampling_generator.predict(inputs, batch_size=batch_size, verbose=0)
 
+    @classmethod
+    def from_preset(cls, preset, load_weights=True):
+        """A trained GAN that ships with the package, or one saved as a preset folder.
+
+        Loads offline: the weights are files of the installed package. The GAN
+        is not compiled; `compile()` it to fine-tune. Its generator and its
+        moving average both start from the preset's generator weights (the
+        moving average of the run that trained it).
+
+        Args:
+            preset: a name from `keras_vidgan.presets.list_presets()`, such as
+                `"moving_mnist_64"` (two moving digits, 16 frames of 64x64), or
+                a folder written by `keras_vidgan.presets.save_gan_preset`.
+            load_weights: False for the architecture with fresh weights.
+
+        Raises:
+            ValueError: `preset` is neither a preset name nor a preset folder.
+
+        Example:
+
+        ```python
+        import keras_vidgan
+
+        gan = keras_vidgan.GAN.from_preset("moving_mnist_64")
+        clips = gan.generate(4, seed=0)  # float32 [4, 16, 64, 64, 1] in [-1, 1]
+        ```
+        """
+        from keras_vidgan.presets import load_gan_preset
+
+        gan = load_gan_preset(preset, load_weights=load_weights)
+        if not isinstance(gan, cls):
+            raise ValueError(
+                f"The preset {preset!r} holds a {type(gan).__name__}, not a {cls.__name__}."
+            )
+        return gan
+
     def get_config(self):
         if isinstance(self.discriminator, dict):
             discriminator = {

@@ -8,6 +8,8 @@ path-taking front doors:
 - `export_run(path, export_base)`: `export_saved_model` for a path.
 - `open_video_source(path)`: a `VideoSource` for a run directory, a `.keras`
   file or an export.
+- `load_preset_generator`, `export_preset`, `open_preset_source`: the same
+  for a preset (`keras_vidgan.GAN.from_preset`).
 
 They replace the path handling that `keras_vidgan.export` used to do:
 `export_saved_model(path, ...)` is now `export_run(path, ...)`,
@@ -120,6 +122,67 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
         fps=fps,
         run_config=run_config,
         source=os.path.basename(os.path.normpath(os.fspath(path))),
+    )
+
+
+def load_preset_generator(preset):
+    """The generator of a preset and the config of the run that trained it.
+
+    Args:
+        preset: a name from `keras_vidgan.presets.list_presets()` or a preset
+            folder.
+
+    Returns:
+        `(generator, run_config)`, as `load_generator` returns them; the
+        run config is the `"run_config"` entry of the preset's metadata.
+    """
+    from keras_vidgan.models import GAN
+    from keras_vidgan.presets import read_preset_metadata
+
+    gan = GAN.from_preset(preset)
+    return gan.sampling_generator, read_preset_metadata(preset).get("run_config", {})
+
+
+def export_preset(preset, export_base, version=None, overwrite=False, fps=None):
+    """Exports the generator of a preset for TF Serving; `export_run` for a preset.
+
+    Example:
+
+    ```python
+    import tempfile
+
+    from keras_vidgan.training import export_preset
+
+    export_dir = export_preset("moving_mnist_64", tempfile.mkdtemp() + "/mnist")
+    ```
+    """
+    check_export_base(export_base)
+    generator, run_config = load_preset_generator(preset)
+    return export_saved_model(
+        generator,
+        export_base,
+        version=version,
+        overwrite=overwrite,
+        fps=fps,
+        run_config=run_config,
+        source=f"preset {os.path.basename(os.path.normpath(os.fspath(preset)))}",
+    )
+
+
+def open_preset_source(preset):
+    """A `KerasVideoSource` for a preset, at the frame rate it was trained with.
+
+    Example:
+
+    ```python
+    from keras_vidgan.training import open_preset_source
+
+    videos = open_preset_source("moving_mnist_64").generate_from_seeds([0, 1])  # uint8
+    ```
+    """
+    generator, run_config = load_preset_generator(preset)
+    return KerasVideoSource(
+        generator, fps=run_config.get("fps", DEFAULT_FPS), description=f"preset {preset}"
     )
 
 

@@ -20,7 +20,7 @@ from keras_vidgan_cli.train_command import config_values
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("styleganv") / "run"
     config = TrainConfig(
-        out=str(out), **{**TINY_RUN, "epochs": 1}, model="styleganv", sampled_frames=2,
+        out=str(out), **{**TINY_RUN, "epochs": 1, "model": "styleganv"}, sampled_frames=2,
         conditional=True, ema=0.9, loss="wgan-gp",
     )
     train(config, log=lambda line: None)

@@ -16,6 +16,10 @@ from helpers.tiny_runs import TINY_RUN
 from keras_vidgan.training import ConfigError, TrainConfig, train
 
 TINY = [
+    "--model",
+    "vgan",
+    "--r1",
+    "0",
     "--frames",
     "8",
     "--size",
@@ -80,7 +84,7 @@ def test_tiny_run_writes_every_output(tmp_path):
     assert "Epoch 2/2" in completed.stdout and "d_loss" in completed.stdout
     lines = completed.stdout.splitlines()
     assert lines[0] == f"Run directory: {out} (new run)"
-    assert any(line.startswith("  design  styleganv: StyleGANVGenerator") for line in lines)
+    assert any(line.startswith("  design  vgan: VGANGenerator") for line in lines)
     assert any(line.startswith("  steps   2 epochs of 2 steps") for line in lines)
     # What each epoch wrote is reported on a line of its own.
     written = "checkpoints/epoch_0001.keras, samples/epoch_0001.gif/.mp4/.png"

@@ -19,7 +19,7 @@ TINY = {**TINY_RUN, "epochs": 1}
 
 
 def _train(out, **settings):
-    return train(TrainConfig(out=str(out), **TINY, **settings), log=lambda line: None)
+    return train(TrainConfig(out=str(out), **{**TINY, **settings}), log=lambda line: None)
 
 
 @pytest.mark.parametrize(

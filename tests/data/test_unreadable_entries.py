@@ -111,7 +111,8 @@ def test_train_skips_a_broken_link_and_trains_on_the_rest(tmp_path, video_writer
     os.symlink(root / "deleted.mp4", root / "Archery" / "dangling.mp4")
     command = [
         sys.executable, "-m", "keras_vidgan_cli.main", "train", "--data", str(root),
-        "--out", str(tmp_path / "run"), "--frames", "8", "--size", "32", "--width", "4",
+        "--out", str(tmp_path / "run"), "--model", "vgan", "--r1", "0",
+        "--frames", "8", "--size", "32", "--width", "4",
         "--latent-dim", "8", "--batch-size", "2", "--steps-per-epoch", "1", "--epochs", "1",
         "--num-samples", "2", "--progress", "epoch",
     ]

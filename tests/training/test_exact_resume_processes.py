@@ -28,7 +28,9 @@ def _weights_equal(first, second):
 
 
 def _command(out, *extra):
+    # TINY_RUN as flags: the run in this process must be the same run.
     return [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--out", str(out),
+            "--model", "vgan", "--r1", "0",
             "--frames", "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2",
             "--steps-per-epoch", "40", "--epochs", "2", "--num-samples", "1", "--progress", "off",
             *extra]

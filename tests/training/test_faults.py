@@ -59,8 +59,9 @@ def test_a_diverged_run_names_the_last_good_checkpoint(tmp_path):
 def test_the_command_exits_non_zero_on_divergence(tmp_path):
     out = tmp_path / "run"
     completed = subprocess.run(
-        [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--out", str(out), "--frames",
-         "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2", "--steps-per-epoch", "2",
+        [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--out", str(out), "--model",
+         "vgan", "--frames", "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2",
+         "--steps-per-epoch", "2",
          "--num-samples", "2", "--epochs", "2", "--progress", "off", "--g-lr", "1e6", "--d-lr",
          "1e6", "--loss", "lsgan"],
         capture_output=True, text=True, timeout=300,
@@ -108,7 +109,8 @@ def test_when_no_checkpoint_loads_one_line_says_so(tmp_path):
 def test_sigterm_stops_like_ctrl_c_and_the_run_resumes(tmp_path):
     out = tmp_path / "run"
     command = [sys.executable, "-m", "keras_vidgan_cli.main", "train", "--out", str(out),
-               "--frames", "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2",
+               "--model", "vgan", "--r1", "0", "--frames", "8", "--width", "4", "--latent-dim", "8",
+               "--batch-size", "2",
                "--steps-per-epoch", "30", "--num-samples", "2", "--epochs", "3",
                "--progress", "off"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -129,7 +129,7 @@ def test_a_resumed_run_keeps_the_vocabulary_of_its_checkpoint(captioned, folder_
 def test_prepared_shards_train_a_text_model(captioned, tmp_path):
     out = tmp_path / "shards_run"
     lines = []
-    gan = train(TrainConfig(out=str(out), data=str(captioned / "shards"), model="vgan", **TEXT),
+    gan = train(TrainConfig(out=str(out), data=str(captioned / "shards"), **TEXT),
                 log=lines.append)
     assert gan.text_conditional and "shards, captioned" in lines[2]
     assert os.path.exists(out / "samples" / "epoch_0001.png")
@@ -165,8 +165,8 @@ def test_the_encoder_reads_the_longest_caption_up_to_its_limit():
 
 
 def test_text_needs_captions_and_class_still_needs_moving_mnist():
-    TrainConfig(data="clips", model="mocogan", **TEXT).validate()
+    TrainConfig(data="clips", **{**TEXT, "model": "mocogan"}).validate()
     with pytest.raises(ConfigError, match="conditional training needs labelled clips"):
         TrainConfig(data="clips", **{**TEXT, "conditional": "class"}).validate()
     with pytest.raises(ConfigError, match="or --data with a caption per video"):
-        TrainConfig(dataset="bouncing_balls", model="mocogan", **TEXT).validate()
+        TrainConfig(dataset="bouncing_balls", **{**TEXT, "model": "mocogan"}).validate()

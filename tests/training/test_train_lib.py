@@ -8,13 +8,14 @@ import shutil
 
 import pytest
 import tensorflow as tf
-from helpers.tiny_runs import TINY_RUN
+from helpers.tiny_runs import DEFAULT_DESIGN, TINY_RUN
 
 from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
 from keras_vidgan.training.train_lib import check_resumable, precision_warning
 
-TINY = {**TINY_RUN, "epochs": 1}
+# The recipe's own tests run its default design.
+TINY = {**TINY_RUN, **DEFAULT_DESIGN, "epochs": 1}
 
 
 @pytest.fixture(scope="module")

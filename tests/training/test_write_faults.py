@@ -9,8 +9,6 @@ import errno
 import json
 import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 from helpers.tiny_runs import TINY_RUN
@@ -20,7 +18,8 @@ from keras_vidgan.training import ConfigError, TrainConfig, TrainingFailed, load
 from keras_vidgan.training.training_log import read_training_csv
 
 TINY = TINY_RUN
-TINY_FLAGS = ["--frames", "8", "--width", "4", "--latent-dim", "8", "--batch-size", "2",
+TINY_FLAGS = ["--model", "vgan", "--r1", "0", "--frames", "8", "--width", "4", "--latent-dim", "8",
+              "--batch-size", "2",
               "--steps-per-epoch", "2", "--num-samples", "2", "--progress", "off"]
 NO_SPACE = os.strerror(errno.ENOSPC)
 
@@ -98,34 +97,27 @@ def test_a_full_disk_while_writing_samples_is_one_line_too(tmp_path, monkeypatch
     )
 
 
-def test_the_command_exits_1_with_one_line_on_a_full_disk(tmp_path):
+def test_the_command_exits_1_with_one_line_on_a_full_disk(tmp_path, monkeypatch, capsys):
+    from keras_vidgan_cli.main import main
+
     out = tmp_path / "run"
-    # The fault is injected in the child, then the command runs as a user starts it.
-    script = (
-        "import errno, os, sys\n"
-        "from keras_vidgan.models.gan import GAN\n"
-        "real_save = GAN.save\n"
-        "def save(model, path, *args, **kwargs):\n"
-        "    if path.endswith('epoch_0002.incomplete.keras'):\n"
-        "        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)\n"
-        "    real_save(model, path, *args, **kwargs)\n"
-        "GAN.save = save\n"
-        "from keras_vidgan_cli.main import main\n"
-        "sys.exit(main(sys.argv[1:]))\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", script, "train", "--out", str(out), "--epochs", "3", *TINY_FLAGS],
-        capture_output=True, text=True, timeout=300,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-    )
-    assert completed.returncode == 1, completed.stderr[-3000:]
-    assert "Traceback" not in completed.stderr
-    assert completed.stderr.strip().splitlines()[-1] == (
+    real_save = GAN.save
+
+    def save(model, path, *args, **kwargs):
+        if path.endswith("epoch_0002.incomplete.keras"):
+            raise OSError(errno.ENOSPC, NO_SPACE, path)
+        real_save(model, path, *args, **kwargs)
+
+    monkeypatch.setattr(GAN, "save", save)
+    assert main(["train", "--out", str(out), "--epochs", "3", *TINY_FLAGS]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert captured.err.strip().splitlines()[-1] == (
         f"keras-vidgan train: error: could not write checkpoints/epoch_0002.keras in {out} "
         f"({NO_SPACE}); the newest intact checkpoint is {out}/checkpoints/epoch_0001.keras; free "
         "space and run the same command again to resume from it."
     )
-    assert "Done" not in completed.stdout
+    assert "Done" not in captured.out
     assert os.listdir(out / "checkpoints") == ["epoch_0001.keras"]
 
 
@@ -215,11 +207,6 @@ def damaged_config_run(tmp_path_factory):
     return out
 
 
-def _run_command(arguments):
-    # TensorFlow's C++ log level as a user has it: tests/conftest.py lowers it.
-    return subprocess.run([sys.executable, "-m", "keras_vidgan_cli.main", *arguments],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
 
 
 @pytest.mark.parametrize("command, extra", [
@@ -227,16 +214,17 @@ def _run_command(arguments):
     ("export", []),
     ("evaluate", ["--data", "moving_mnist", "--num", "4", "--quiet"]),
 ])
-def test_a_damaged_config_json_is_one_line(damaged_config_run, tmp_path, command, extra):
+def test_a_damaged_config_json_is_one_line(damaged_config_run, tmp_path, capsys, command, extra):
+    from keras_vidgan_cli.main import main
+
     out = damaged_config_run
     arguments = [command, str(out), *extra]
     if command == "sample":
         arguments += ["--out", str(tmp_path / "videos")]
     elif command == "export":
         arguments.append(str(tmp_path / "served"))
-    completed = _run_command(arguments)
-    assert completed.returncode == 2, completed.stderr[-3000:]
-    [line] = completed.stderr.strip().splitlines()
+    assert main(arguments) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"keras-vidgan {command}: error: {out / 'config.json'} is damaged (")
     assert line.endswith("restore it from a copy, or delete it to use the run's checkpoints "
                          "without its settings (a resumed `keras-vidgan train` writes it again).")

@@ -35,6 +35,7 @@ class LossPlot(keras.callbacks.Callback):
         self.history_csv = history_csv
         self.epochs = []
         self.history = {}
+        self._drawn = None
 
     def on_epoch_end(self, epoch, logs=None):
         self.epochs.append(epoch + 1)
@@ -69,7 +70,9 @@ class LossPlot(keras.callbacks.Callback):
         import matplotlib.pyplot as plt
 
         epochs, history = self._read_history()
-        if not epochs:
+        # The end of training usually finds the curves of the last epoch's plot: drawing
+        # them again costs as much as a training step of a small model.
+        if not epochs or (epochs, history) == self._drawn:
             return
         figure, (loss_axis, probability_axis) = plt.subplots(1, 2, figsize=(10, 3.6))
         for key, axis in (
@@ -93,6 +96,7 @@ class LossPlot(keras.callbacks.Callback):
             os.makedirs(directory, exist_ok=True)
         figure.savefig(self.path, dpi=100)
         plt.close(figure)
+        self._drawn = (list(epochs), {key: list(values) for key, values in history.items()})
 
 
 def _to_float(text):

@@ -1,4 +1,4 @@
-"""Reference rows for the quality table: what FVD, KVD and legibility give for real clips and broken ones.
+"""Reference rows for the quality table: FVD, KVD and legibility of real clips and broken ones.
 
 A generated clip's FVD means little without the scale beside it. With the
 quality table's protocol (Moving MNIST test split, two digits, 16 frames of

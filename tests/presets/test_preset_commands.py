@@ -39,7 +39,11 @@ def test_export_writes_a_saved_model_that_serves_the_preset(tmp_path, preset_cli
     assert main(["export", "--preset", "moving_mnist_64", str(base)]) == 0
     served = tf.saved_model.load(str(base / "1"))
     videos = served.signatures["generate_from_seed"](seed=tf.constant([3, 4], tf.int64))
-    np.testing.assert_array_equal(next(iter(videos.values())).numpy(), preset_clips)
+    served_clips = next(iter(videos.values())).numpy()
+    # The graph sums in another order than Keras' predict: a pixel on a rounding edge may
+    # land one level off, never more.
+    difference = np.abs(served_clips.astype(int) - preset_clips.astype(int))
+    assert difference.max() <= 1 and (difference == 0).mean() > 0.999
     metadata = read_export_metadata(str(base))
     assert metadata["source"] == "preset moving_mnist_64" and metadata["fps"] == 8
     assert metadata["run_config"]["model"] == "styleganv"

@@ -184,9 +184,9 @@ def assert_same_step(run, name):
     # Summation order differs between one and two devices, and the extended run
     # chains several updates (second-order gradients included). A real mistake
     # (noise or frames repeated on each replica, losses scaled for the local batch)
-    # moves weights by about the whole change; 0.5% of it is float noise (3.6e-5
-    # of a 0.029 change was seen on a loaded machine).
-    tolerance = 1e-5 + 5e-3 * run["max_weight_change"]
+    # moves weights by about the whole change; 2% of it is float noise (the extended
+    # run has differed by 0.74% of its change: 1.1e-4 of 0.0154).
+    tolerance = 1e-5 + 2e-2 * run["max_weight_change"]
     assert run["max_weight_difference"] < tolerance, (name, run)
     for key, value in run["single"].items():
         assert abs(run["mirrored"][key] - value) < 1e-4 * max(1.0, abs(value)), (name, key)

@@ -112,16 +112,9 @@ def export_run(path, export_base, version=None, overwrite=False, fps=None):
     export_dir = export_run("runs/moving_mnist_vgan", "exports/vgan")  # exports/vgan/1
     ```
     """
-    check_export_base(export_base)
-    generator, run_config = load_generator(path)
-    return export_saved_model(
-        generator,
-        export_base,
-        version=version,
-        overwrite=overwrite,
-        fps=fps,
-        run_config=run_config,
-        source=os.path.basename(os.path.normpath(os.fspath(path))),
+    source = os.path.basename(os.path.normpath(os.fspath(path)))
+    return _export_loaded(
+        lambda: load_generator(path), source, export_base, version, overwrite, fps
     )
 
 
@@ -156,8 +149,16 @@ def export_preset(preset, export_base, version=None, overwrite=False, fps=None):
     export_dir = export_preset("moving_mnist_64", tempfile.mkdtemp() + "/mnist")
     ```
     """
+    source = f"preset {os.path.basename(os.path.normpath(os.fspath(preset)))}"
+    return _export_loaded(
+        lambda: load_preset_generator(preset), source, export_base, version, overwrite, fps
+    )
+
+
+def _export_loaded(load, source, export_base, version, overwrite, fps):
+    """`export_saved_model` of what `load()` returns; the export base is checked first."""
     check_export_base(export_base)
-    generator, run_config = load_preset_generator(preset)
+    generator, run_config = load()
     return export_saved_model(
         generator,
         export_base,
@@ -165,7 +166,7 @@ def export_preset(preset, export_base, version=None, overwrite=False, fps=None):
         overwrite=overwrite,
         fps=fps,
         run_config=run_config,
-        source=f"preset {os.path.basename(os.path.normpath(os.fspath(preset)))}",
+        source=source,
     )
 
 

@@ -127,9 +127,14 @@ def test_the_built_in_preset_fits_in_ten_megabytes_and_says_how_it_was_made():
 
 
 def test_the_readme_quotes_the_built_in_preset_figures():
-    evaluation = read_preset_metadata("moving_mnist_64")["evaluation"]
+    metadata = read_preset_metadata("moving_mnist_64")
+    evaluation = metadata["evaluation"]
+    folder = preset_directory("moving_mnist_64")
+    size = sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
     with open(os.path.join(REPO_ROOT, "README.md")) as handle:
         readme = handle.read()
+    assert f"ships with the package ({size / 1e6:.1f} MB)" in readme
+    assert f"trained for {metadata['training']['train_minutes']:.0f} minutes" in readme
     assert f"FVD {evaluation['fvd']:.1f}" in readme
     assert f"{100 * evaluation['legible_frames']:.1f}%" in readme
     assert 'GAN.from_preset("moving_mnist_64")' in readme

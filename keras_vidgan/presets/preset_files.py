@@ -92,15 +92,10 @@ def save_gan_preset(gan, directory, metadata=None):
 
     import keras_vidgan
 
-    generator = keras_vidgan.models.VGANGenerator(
-        latent_dim=16, frames=8, size=32, channels=1, width=8
-    )
-    discriminator = keras_vidgan.models.VideoDiscriminator(
-        frames=8, size=32, channels=1, width=8
-    )
-    gan = keras_vidgan.GAN(generator, discriminator, seed=0, ema_decay=0.999)
+    gan = keras_vidgan.GAN.from_preset("moving_mnist_64")
+    # ... gan.compile(); gan.fit(your_clips) to fine-tune it, then:
     folder = tempfile.mkdtemp() + "/my_preset"
-    keras_vidgan.presets.save_gan_preset(gan, folder, {"description": "an untrained VGAN"})
+    keras_vidgan.presets.save_gan_preset(gan, folder, {"description": "fine-tuned"})
     restored = keras_vidgan.GAN.from_preset(folder)
     ```
     """

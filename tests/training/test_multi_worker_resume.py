@@ -12,10 +12,8 @@ from helpers.worker_processes import kill_all, start_workers, wait_all
 
 pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
 
-# The cheapest design to build (tests/helpers/tiny_runs.py); test_multi_worker_cli.py trains
-# the default one on workers.
-TINY = ["--model", "vgan", "--r1", "0", "--frames", "8", "--size", "32", "--width", "4",
-        "--latent-dim", "8", "--batch-size", "4", "--num-samples", "1"]
+TINY = ["--frames", "8", "--size", "32", "--width", "4", "--latent-dim", "8",
+        "--batch-size", "4", "--num-samples", "1"]
 
 
 def test_killed_workers_resume_inside_the_epoch_from_the_last_step_checkpoint(tmp_path):

@@ -11,7 +11,7 @@ from keras_vidgan.models.vgan_generator import VGANGenerator
 from keras_vidgan.models.video_discriminator import VideoDiscriminator
 
 DESIGNS = ("vgan", "tgan", "mocogan", "dvdgan", "styleganv")
-TEXT_DESIGNS = ("vgan", "mocogan")
+TEXT_DESIGNS = ("vgan", "mocogan", "styleganv")
 
 
 def build_design(
@@ -56,7 +56,8 @@ def build_design(
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
         text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
-            for a text-conditioned model (`vgan` and `mocogan`), instead of
+            for a text-conditioned model (`vgan`, `mocogan` and
+            `styleganv`), instead of
             `num_classes`: the generator and every discriminator get their
             own encoder, each trained by its network's loss.
 
@@ -128,12 +129,14 @@ def build_design(
         )
     if design == "styleganv":
         generator = StyleGANVGenerator(
-            content_dim=latent_dim, width=width, num_classes=num_classes, name="generator", **shared
+            content_dim=latent_dim, width=width, num_classes=num_classes,
+            text_encoder=text_encoder, name="generator", **shared
         )
         return generator, StyleGANVDiscriminator(
             width=width,
             sampled_frames=sampled_frames,
             num_classes=num_classes,
+            text_encoder=text_encoder,
             name="discriminator",
             **shared,
         )

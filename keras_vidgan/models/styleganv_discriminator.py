@@ -49,6 +49,10 @@ class StyleGANVDiscriminator(VideoModel):
             `frames - 1`, the whole clip.
         num_classes: int or None. With classes, a projection discriminator
             that takes `[frames, times, labels]`.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments,
+            or None. The model then takes `[frames, times, texts]` (strings
+            `[B]`) and projects a linear map of its own text code on `h`,
+            where the class embedding goes with classes.
         spectral_norm: bool. Spectral normalization of every layer.
         **kwargs: passed to `keras.Model`.
 
@@ -79,6 +83,7 @@ class StyleGANVDiscriminator(VideoModel):
         max_span=None,
         num_classes=None,
         spectral_norm=False,
+        text_encoder=None,
         **kwargs,
     ):
         check_frame_subset("sampled_frames", sampled_frames, frames)
@@ -94,12 +99,15 @@ class StyleGANVDiscriminator(VideoModel):
             )
         clips = keras.Input((sampled_frames, size, size, channels), name="frames")
         times = keras.Input((sampled_frames,), name="times")
-        labels = self.labels_input(num_classes)
+        labels = self.condition_input(num_classes, text_encoder)
         hidden_dim = 8 * width
         features = frame_features(clips, width, size, "frame", spectral_norm)
         hidden = dense(hidden_dim, "clip_hidden", spectral_norm)(layers.Flatten()(features))
         hidden = layers.LeakyReLU(0.2)(hidden)
-        logits = projection_logits(hidden, labels, num_classes, "clip", spectral_norm)
+        logits = projection_logits(
+            hidden, labels, num_classes, "clip", spectral_norm,
+            text_code=self.text_code(labels, text_encoder),
+        )
         if sampled_frames > 1:
             gaps = times[:, 1:] - times[:, :-1]
             code = _gap_features(gaps, frames)

@@ -98,6 +98,11 @@ class StyleGANVGenerator(VideoModel):
         num_classes: int or None. With classes, the generator takes int
             labels `[B]` after the noise; their embedding joins the content
             noise.
+        text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
+            (its `vocabulary` at least), or None. Text-to-video: the
+            generator takes raw strings `[B]` after the noise, and a linear
+            map of the text code joins the content noise, where the label
+            embedding goes with classes.
         motion_input: str. Where the time embedding enters the synthesis:
             `"seed"`, with `w` into the dense layer that makes each frame's
             4x4 input (the AdaIN styles come from `w` alone); or `"style"`,
@@ -137,16 +142,23 @@ class StyleGANVGenerator(VideoModel):
         motion_spacing=4,
         num_classes=None,
         motion_input="seed",
+        text_encoder=None,
         **kwargs,
     ):
         check_positive_int("motion_spacing", motion_spacing)
         check_choice("motion_input", motion_input, MOTION_INPUTS)
         latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
         noise = keras.Input((latent_dim,), name="noise")
-        labels = self.labels_input(num_classes)
+        labels = self.condition_input(num_classes, text_encoder)
+        # Text is encoded here, outside the renderer, so that `render` and the call share
+        # one encoder and the renderer takes the text's code like any other float input.
+        text_code = (
+            None if text_encoder is None
+            else self.condition_embedding(labels, None, text_encoder, content_dim)
+        )
         renderer = _renderer(
             frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes,
-            motion_input,
+            motion_input, text_conditional=text_encoder is not None,
         )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
@@ -154,7 +166,8 @@ class StyleGANVGenerator(VideoModel):
         times = ops.zeros_like(noise[:, :1]) + np.arange(frames, dtype="float32")
         content = noise[:, :content_dim]
         motion = layers.Reshape((-1, motion_dim))(noise[:, content_dim:])
-        renderer_inputs = [content, motion, times] + ([labels] if labels is not None else [])
+        condition = text_code if text_code is not None else labels
+        renderer_inputs = [content, motion, times] + ([condition] if condition is not None else [])
         video = renderer(renderer_inputs)
         super().__init__([noise, labels], video, **kwargs)
         # Not an argument: the size of the noise that holds content and motion.
@@ -174,7 +187,8 @@ class StyleGANVGenerator(VideoModel):
 
         Args:
             inputs: noise `[B, N]` (with labels `[B]` after it, as
-                `[noise, labels]`, for a class-conditional model).
+                `[noise, labels]`, for a class-conditional model, or texts
+                `[B]`, as `[noise, texts]`, for a text-conditioned one).
                 `N = content_dim + M * motion_dim` for some number of motion
                 codes `M >= MOTION_KERNEL`; `latent_dim_for(n)` covers the
                 times 0 to `n - 1`.
@@ -185,7 +199,7 @@ class StyleGANVGenerator(VideoModel):
         """
         import tensorflow as tf
 
-        if self.num_classes is not None:
+        if self.num_classes is not None or self.text_encoder is not None:
             noise, labels = inputs
         else:
             noise, labels = (inputs[0] if isinstance(inputs, (list, tuple)) else inputs), None
@@ -210,7 +224,10 @@ class StyleGANVGenerator(VideoModel):
             times = tf.broadcast_to(times[None], [tf.shape(noise)[0], tf.shape(times)[0]])
         motion = tf.reshape(noise[:, self.content_dim :], [tf.shape(noise)[0], -1, self.motion_dim])
         renderer_inputs = [noise[:, : self.content_dim], motion, times]
-        if labels is not None:
+        if self.text_encoder is not None:
+            code = self.get_layer("text_encoder")(labels, training=training)
+            renderer_inputs.append(self.get_layer("text_projection")(code))
+        elif labels is not None:
             renderer_inputs.append(tf.cast(labels, tf.int32))
         return self.get_layer("renderer")(renderer_inputs, training=training)
 
@@ -221,18 +238,26 @@ def _motion_codes(num_frames, spacing):
 
 
 def _renderer(
-    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input
+    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
+    text_conditional=False,
 ):
-    """The network behind `render`: (content, motion noise, times, labels) -> frames."""
+    """The network behind `render`: (content, motion noise, times, condition) -> frames.
+
+    The condition is int labels `[B]` with classes, the projected text code
+    `[B, content_dim]` of a text-conditioned generator, or absent.
+    """
     content = keras.Input((content_dim,), name="content")
     motion_noise = keras.Input((None, motion_dim), name="motion_noise")
     times = keras.Input((None,), name="times")
-    labels = VideoModel.labels_input(num_classes)
+    if text_conditional:
+        labels = keras.Input((content_dim,), name="text_code")
+        condition_code = labels
+    else:
+        labels = VideoModel.labels_input(num_classes)
+        condition_code = VideoModel.label_embedding(labels, num_classes, content_dim)
     style_dim = 8 * width
 
-    code = VideoModel.join_codes(
-        [content, VideoModel.label_embedding(labels, num_classes, content_dim)]
-    )
+    code = VideoModel.join_codes([content, condition_code])
     # Normalised to unit mean square, as StyleGAN's mapping network does first.
     code = code * ops.rsqrt(ops.mean(ops.square(code), axis=-1, keepdims=True) + 1e-8)
     w = code

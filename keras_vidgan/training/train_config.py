@@ -19,7 +19,7 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 # --conditional: on digit classes, or on captions (text-to-video).
 CONDITIONS = ("class", "text")
 # The designs whose generator and discriminators take text (models.model_zoo.TEXT_DESIGNS).
-TEXT_DESIGNS = ("vgan", "mocogan")
+TEXT_DESIGNS = ("vgan", "mocogan", "styleganv")
 # Keras dtype policies of the networks: what they compute in (their weights stay float32).
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 # Settings a resumed run may change: they steer how long and how loudly it trains and what it
@@ -228,7 +228,7 @@ class TrainConfig:
             )
         if self.conditional == "text" and self.model not in TEXT_DESIGNS:
             raise ConfigError(
-                f"--conditional text is available for --model {' and '.join(TEXT_DESIGNS)}; "
+                f"--conditional text is available for --model {', '.join(TEXT_DESIGNS)}; "
                 f"got {self.model!r}."
             )
         if self.conditional == "class" and (self.data or self.dataset != "moving_mnist"):

@@ -198,3 +198,31 @@ def test_bad_prompts_are_one_line_errors(gan_file, export_dir, tmp_path, capsys,
 def test_prompt_is_required_and_only_for_text_models(gan_file, tmp_path, capsys):
     assert main(["sample", gan_file, "--out", str(tmp_path)]) == 2
     assert "text-conditioned; pass --prompt" in capsys.readouterr().err
+
+
+def test_a_text_styleganv_exports_and_samples_longer_clips_for_a_prompt(tmp_path):
+    """The best design takes text too: served from strings, and `--frames` with `--prompt`."""
+    from keras_vidgan.models.model_zoo import build_design
+
+    keras.utils.set_random_seed(5)
+    generator, discriminator = build_design(
+        "styleganv", frames=8, size=32, channels=1, width=4, latent_dim=8,
+        text_encoder=TEXT_ENCODER)
+    export = tf.saved_model.load(export_saved_model(generator, str(tmp_path / "export")))
+    served = export.signatures["generate_from_text"](
+        text=tf.constant([PROMPT, CAPTIONS[1]]), seed=tf.constant([3, 4], tf.int64))["video"]
+    noise = noise_from_seeds([3, 4], generator.latent_dim)
+    expected = video_to_uint8_numpy(
+        np.asarray(generator([noise, tf.constant([PROMPT, CAPTIONS[1]])])))
+    # The graph may sum in another order: at most one grey level apart.
+    assert np.abs(served.numpy().astype(int) - expected.astype(int)).max() <= 1
+
+    path = str(tmp_path / "gan.keras")
+    keras_vidgan.GAN(generator, discriminator, seed=0).save(path)
+    for name, frames in (("trained", []), ("longer", ["--frames", "16"])):
+        assert main(["sample", path, "--out", str(tmp_path / name), "--quiet", "--num", "1",
+                     "--format", "npy", "--prompt", PROMPT, *frames]) == 0
+    trained = np.load(tmp_path / "trained" / "seed_0.npy")
+    longer = np.load(tmp_path / "longer" / "seed_0.npy")
+    assert trained.shape == (8, 32, 32, 1) and longer.shape == (16, 32, 32, 1)
+    np.testing.assert_array_equal(longer[:8], trained)

@@ -19,6 +19,12 @@ TEXTS = np.array(["the digit 2 moves up and down", "digit 7 bouncing diagonally"
 NOISE = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
 MOCOGAN_NOISE = np.random.default_rng(0).normal(size=(2, 16 + 8 * 2)).astype("float32")
 CLIPS = np.random.default_rng(1).uniform(-1, 1, size=(2, 8, 32, 32, 1)).astype("float32")
+# StyleGAN-V: 8 of content and 5 motion codes of 2; its discriminator scores 3 frames.
+STYLEGANV = {"content_dim": 8, "motion_dim": 2, "text_encoder": TEXT_ENCODER, **CLIP}
+STYLEGANV_NOISE = np.random.default_rng(0).normal(size=(2, 8 + 5 * 2)).astype("float32")
+# The zoo's StyleGAN-V at content 8 keeps its 16-entry motion codes: 8 + 5 * 16.
+STYLEGANV_GAN_NOISE = np.random.default_rng(0).normal(size=(2, 88)).astype("float32")
+FRAME_TIMES = np.array([[0, 3, 7], [1, 2, 6]], "float32")
 
 
 def train_one_step(gan):
@@ -36,6 +42,12 @@ def text_gan(**kwargs):
     return keras_vidgan.GAN(generator, discriminator, seed=3, **kwargs)
 
 
+def styleganv_text_gan(**kwargs):
+    generator, discriminator = build_design(
+        "styleganv", latent_dim=8, text_encoder=TEXT_ENCODER, **CLIP)
+    return keras_vidgan.GAN(generator, discriminator, seed=3, **kwargs)
+
+
 CASES = {
     "vgan_generator": ModelCase(
         keras_vidgan.models.VGANGenerator,
@@ -45,6 +57,13 @@ CASES = {
         keras_vidgan.models.MoCoGANGenerator,
         {"content_dim": 16, "motion_dim": 2, "text_encoder": TEXT_ENCODER, **CLIP},
         [MOCOGAN_NOISE, TEXTS], (2, 8, 32, 32, 1), (-1, 1)),
+    "styleganv_generator": ModelCase(
+        keras_vidgan.models.StyleGANVGenerator, STYLEGANV,
+        [STYLEGANV_NOISE, TEXTS], (2, 8, 32, 32, 1), (-1, 1)),
+    "styleganv_discriminator": ModelCase(
+        keras_vidgan.models.StyleGANVDiscriminator,
+        {"text_encoder": TEXT_ENCODER, "sampled_frames": 3, **CLIP},
+        [CLIPS[:, :3], FRAME_TIMES, TEXTS], (2, 1)),
     "video_discriminator": ModelCase(
         keras_vidgan.models.VideoDiscriminator, {"text_encoder": TEXT_ENCODER, **CLIP},
         [CLIPS, TEXTS], (2, 1)),
@@ -54,6 +73,10 @@ CASES = {
     # A trained GAN with a moving average: optimizers and averaged encoder weights restore.
     "gan": ModelCase(lambda: text_gan(ema_decay=0.9), {}, [NOISE, TEXTS], (2, 8, 32, 32, 1),
                      (-1, 1), prepare=train_one_step),
+    # Trained on frames at sampled times, with the caption through `render`.
+    "styleganv_gan": ModelCase(lambda: styleganv_text_gan(ema_decay=0.9), {},
+                               [STYLEGANV_GAN_NOISE, TEXTS], (2, 8, 32, 32, 1), (-1, 1),
+                               prepare=train_one_step),
 }
 
 
@@ -68,7 +91,7 @@ def test_text_model_saves_loads_and_round_trips(saved, name):
     saved.run_model_test(name)
 
 
-@pytest.mark.parametrize("name", ["vgan_generator", "mocogan_generator"])
+@pytest.mark.parametrize("name", ["vgan_generator", "mocogan_generator", "styleganv_generator"])
 def test_generated_clips_depend_on_the_text(saved, name):
     model = saved.models[name]
     noise = saved.cases[name].inputs[0][:1]
@@ -76,6 +99,30 @@ def test_generated_clips_depend_on_the_text(saved, name):
         keras.ops.convert_to_numpy(model([tf.constant(noise), tf.constant([text])]))
         for text in TEXTS)
     assert np.abs(first - second).max() > 1e-4
+
+
+def test_styleganv_renders_with_the_text_it_is_called_with(saved):
+    generator = saved.models["styleganv_generator"]
+    noise = tf.constant(STYLEGANV_NOISE)
+    clips = keras.ops.convert_to_numpy(generator([noise, tf.constant(TEXTS)]))
+    # Frames at given times are the same frames of the whole clip, for each caption.
+    frames = generator.render([noise, tf.constant(TEXTS)], [1.0, 4.0, 6.0])
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(frames), clips[:, [1, 4, 6]],
+                               atol=1e-6)
+    swapped = generator.render([noise, tf.constant(TEXTS[::-1])], [1.0, 4.0, 6.0])
+    assert np.abs(keras.ops.convert_to_numpy(swapped) - clips[:, [1, 4, 6]]).max() > 1e-4
+
+
+def test_styleganv_text_step_trains_both_text_encoders():
+    keras.utils.set_random_seed(2)
+    gan = styleganv_text_gan()
+    encoders = [gan.generator.get_layer("text_encoder"),
+                gan.discriminator.get_layer("text_encoder")]
+    before = [[w.numpy().copy() for w in encoder.trainable_weights] for encoder in encoders]
+    train_one_step(gan)
+    for encoder, weights in zip(encoders, before):
+        moved = [np.abs(w.numpy() - b).max() for w, b in zip(encoder.trainable_weights, weights)]
+        assert max(moved) > 0, encoder.path
 
 
 def test_text_and_classes_do_not_mix():

@@ -121,7 +121,7 @@ def test_sigterm_stops_like_ctrl_c_and_the_run_resumes(tmp_path):
         time.sleep(0.2)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=120)
-    assert process.returncode == 143
+    assert process.returncode == 143, stderr[-3000:]
     # After its first steps the run said how long a step and an epoch take.
     assert re.search(r"^  timing  \d+\.\d\d s per step, about \d+(\.\d)? (s|min) per epoch$",
                      stdout, re.MULTILINE), stdout

@@ -33,6 +33,21 @@ def test_a_text_run_trains_a_text_conditioned_mocogan(text_run):
     assert json.loads((out / "config.json").read_text())["conditional"] == "text"
 
 
+def test_a_text_run_trains_a_text_conditioned_styleganv(tmp_path):
+    """The default design, with text: frames at sampled times, each with its caption."""
+    out = tmp_path / "run"
+    config = TrainConfig(out=str(out), **{**TEXT, "model": "styleganv"})
+    gan = train(config, log=lambda line: None)
+    assert gan.text_conditional and gan.discriminator.sampled_frames == 3
+    vocabulary = text_encoder_settings(config)["vocabulary"]
+    for model in (gan.generator, gan.discriminator):
+        assert model.get_layer("text_encoder").vocabulary == vocabulary
+    assert (out / "samples" / "epoch_0001.png").exists()
+    prompts = ["the digit 2 moves up and down", "the digit 7 moves left and right"]
+    clips = gan.generate(2, seed=0, prompts=prompts)
+    assert clips.shape == (2, 8, 32, 32, 1)
+
+
 def test_the_vocabulary_knows_every_caption_word():
     vocabulary = set(text_encoder_settings(TrainConfig(**TEXT))["vocabulary"])
     assert {word for caption in every_caption() for word in caption.split()} == vocabulary
@@ -67,7 +82,7 @@ def test_boolean_conditional_of_earlier_runs_means_class():
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"model": "tgan"}, "available for --model vgan and mocogan"),
+    ({"model": "tgan"}, "available for --model vgan, mocogan, styleganv"),
     ({"dataset": "bouncing_balls"}, "needs captioned clips"),
     ({"conditional": "words"}, "conditional must be one of class, text"),
 ])

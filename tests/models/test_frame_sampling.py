@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from helpers.gan_fixtures import batches, moving_square_clips
 
-from keras_vidgan.models import GAN
+from keras_vidgan.models import GAN, DualDiscriminator
 from keras_vidgan.models.model_blocks import FrameSampler
 from keras_vidgan.models.model_zoo import build_design
 
@@ -67,19 +67,19 @@ def test_each_discriminator_call_of_a_step_has_its_own_stream():
         assert _picked(sampler, clips).tobytes() != streams[0, 0, "real"]
 
 
-@pytest.mark.parametrize("design, frames", [("mocogan", 8), ("dvdgan", 16)])
-def test_training_and_resuming_pick_the_same_frames(tmp_path, design, frames):
+@pytest.mark.parametrize("design", ["mocogan", "dvdgan"])
+def test_training_and_resuming_pick_the_same_frames(tmp_path, design):
     def build():
-        generator, discriminator = build_design(
-            design, frames=frames, size=32, width=2, latent_dim=8
-        )
+        generator, discriminator = build_design(design, frames=8, size=32, width=2, latent_dim=8)
+        if design == "dvdgan":
+            # The design's spatial branch sees 8 frames, all of an 8-frame clip: 4 of
+            # them keep its picks random at half the cost of 16-frame clips.
+            discriminator = DualDiscriminator(frames=8, size=32, width=2, frames_per_clip=4)
         gan = GAN(generator, discriminator, seed=31)
         gan.compile()
         return gan
 
     clips = moving_square_clips(8, seed=2)
-    if frames == 16:
-        clips = np.concatenate([clips, clips[:, ::-1]], axis=1)
     first_batch, second_batch = batches(clips[:4], 4), batches(clips[4:], 4)
     uninterrupted, again = build(), build()
     again.set_weights(uninterrupted.get_weights())

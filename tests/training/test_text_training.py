@@ -119,3 +119,21 @@ def test_evaluate_prompts_needs_a_text_model(tmp_path, capsys):
                  "--no-fvd", "--quiet"]) == 2
     error = capsys.readouterr().err.strip()
     assert "--prompts needs a text-conditioned model" in error and len(error.splitlines()) == 1
+
+
+def test_the_readme_text_run_is_what_the_command_trains():
+    """The README's text-to-video grid is `train --conditional text` with no other flag."""
+    import os
+
+    from keras_vidgan_cli.main import parse_arguments
+    from keras_vidgan_cli.train_command import config_values
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    section = readme.split("## Text-to-video", 1)[1].split("\n## ", 1)[0]
+    config = TrainConfig(**config_values(parse_arguments(["train", "--conditional", "text"])))
+    assert (config.model, config.conditional, config.digits) == ("styleganv", "text", 1)
+    steps = config.epochs * config.steps_per_epoch
+    assert f"after its {config.epochs} epochs ({steps:,} steps" in section
+    image = "docs/images/text_styleganv_prompts.png"
+    assert f"]({image})" in section and os.path.exists(os.path.join(root, image))

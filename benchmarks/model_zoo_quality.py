@@ -5,11 +5,13 @@ For each design this runs, as a user would,
     keras-vidgan train --model DESIGN --loss LOSS --size 64 --frames 16 --digits 2 \
         --width 16 --ema 0.999 --g-lr 2e-4 --d-lr 2e-4 --r1 0 --epochs 1000 \
         --time-budget MINUTES --out RUNS/DESIGN
-    keras-vidgan evaluate RUNS/DESIGN --data moving_mnist --num 256 --output RUNS/DESIGN/fvd.json
+    keras-vidgan evaluate RUNS/DESIGN --data moving_mnist --num 256 --legibility \
+        --output RUNS/DESIGN/fvd.json
 
 and then prints one Markdown row per design: training minutes, GAN steps, seconds per step,
 FVD and KVD under the pinned protocol (Moving MNIST test split, two digits, N clips a side),
-and the path of the last sample GIF. Runs that already exist are resumed, so a budget can be
+the share of legible frames and of identity-keeping clips (`--legibility`, read from the
+same generated clips), and the path of the last sample GIF. Runs that already exist are resumed, so a budget can be
 raised (`--minutes 30` after `--minutes 15`) without starting over: the budget counts every
 session of a run.
 
@@ -29,7 +31,9 @@ import subprocess
 import sys
 
 # The objective each design is listed with: the one its paper used, where we have it.
-DESIGN_LOSSES = {"vgan": "bce", "tgan": "hinge", "mocogan": "bce", "dvdgan": "hinge"}
+DESIGN_LOSSES = {
+    "vgan": "bce", "tgan": "hinge", "mocogan": "bce", "dvdgan": "hinge", "styleganv": "bce",
+}
 # The table's recipe, pinned: the command line's defaults move (learning rates 1e-3 and
 # R1 0.1 since the StyleGAN-V default), and the table compares designs, not recipes.
 TABLE_RECIPE = ["--g-lr", "2e-4", "--d-lr", "2e-4", "--r1", "0"]
@@ -48,7 +52,8 @@ def train_command(design, loss, minutes, out_dir, extra):
 def evaluate_command(out_dir, num_clips, result_path):
     return [
         sys.executable, "-m", "keras_vidgan_cli.main", "evaluate", out_dir,
-        "--data", "moving_mnist", "--num", str(num_clips), "--quiet", "--output", result_path,
+        "--data", "moving_mnist", "--num", str(num_clips), "--legibility", "--quiet",
+        "--output", result_path,
     ]  # fmt: skip
 
 
@@ -97,16 +102,20 @@ def main():
             evaluate_command(out_dir, args.num, result_path), check=True, env=environment
         )
         with open(result_path) as handle:
-            metrics = json.load(handle)["metrics"]
+            report = json.load(handle)
+        metrics, legibility = report["metrics"], report["legibility"]["generated"]
         minutes, steps = last_logged(out_dir)
         rows.append(
             f"| {design} | {loss} | {minutes:.1f} | {steps} | {60 * minutes / steps:.2f} "
-            f"| {metrics['fvd']:.1f} | {metrics['kvd']:.2f} | {last_sample(out_dir)} |"
+            f"| {metrics['fvd']:.1f} | {metrics['kvd']:.2f} "
+            f"| {legibility['legible_frames']:.1%} | {legibility['identity_clips']:.1%} "
+            f"| {last_sample(out_dir)} |"
         )
 
-    print(f"\nMoving MNIST 16x64x64, two digits; FVD and KVD at N = {args.num}\n")
-    print("| design | loss | minutes | steps | s/step | FVD | KVD | last sample |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"\nMoving MNIST 16x64x64, two digits; FVD, KVD and legibility at N = {args.num}\n")
+    print("| design | loss | minutes | steps | s/step | FVD | KVD | legible frames "
+          "| identity-keeping clips | last sample |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
 
 

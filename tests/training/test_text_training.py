@@ -122,7 +122,7 @@ def test_evaluate_prompts_needs_a_text_model(tmp_path, capsys):
 
 
 def test_the_readme_text_run_is_what_the_command_trains():
-    """The README's text-to-video grid is `train --conditional text` with no other flag."""
+    """The README's text-to-video grid is `train --conditional text` run for 120 epochs."""
     import os
 
     from keras_vidgan_cli.main import parse_arguments
@@ -131,7 +131,9 @@ def test_the_readme_text_run_is_what_the_command_trains():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
     section = readme.split("## Text-to-video", 1)[1].split("\n## ", 1)[0]
-    config = TrainConfig(**config_values(parse_arguments(["train", "--conditional", "text"])))
+    command = ["train", "--conditional", "text", "--epochs", "120"]
+    assert f"`keras-vidgan {' '.join(command)}`" in section
+    config = TrainConfig(**config_values(parse_arguments(command)))
     assert (config.model, config.conditional, config.digits) == ("styleganv", "text", 1)
     steps = config.epochs * config.steps_per_epoch
     assert f"after its {config.epochs} epochs ({steps:,} steps" in section

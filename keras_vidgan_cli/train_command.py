@@ -105,7 +105,8 @@ def add_arguments(parser):
                            "MNIST: the class of the first digit; sample with `keras-vidgan "
                            "sample --label K`); `text`: text-to-video on captioned Moving MNIST, "
                            "or on --data with a caption per video (a <video stem>.txt beside "
-                           "each, or one captions.csv), with --model vgan or mocogan (sample "
+                           "each, or one captions.csv), with --model styleganv (the default), vgan "
+                           "or mocogan (sample "
                            "with `keras-vidgan sample --prompt TEXT`)")
     run = parser.add_argument_group("training")
     run.add_argument("--batch-size", type=positive_int,

@@ -69,7 +69,7 @@ class TrainConfig:
             as earlier releases stored it, means `"class"`); `"text"` for a
             text-to-video model trained on `(clip, caption)` pairs of
             captioned Moving MNIST, or of `data` with a caption per video
-            (`vgan` and `mocogan`).
+            (`styleganv`, `vgan` and `mocogan`).
         batch_size: global batch size.
         epochs: epochs to train, counting those of earlier sessions.
         steps_per_epoch: GAN steps per epoch.

@@ -8,8 +8,8 @@ the two in step.
 from keras_vidgan_cli.argument_types import positive_float, positive_int
 from keras_vidgan_cli.user_error import CommandFailed, UserError
 
-# The defaults of keras_vidgan.training.TrainConfig. CPU-sized: 3,000 steps of about 0.3 s
-# on two idle cores, roughly a quarter of an hour.
+# The defaults of keras_vidgan.training.TrainConfig. CPU-sized: 18,000 sprite steps of about
+# 0.06 s on two idle cores, under 20 minutes (docs/default_run.md).
 DEFAULTS = {
     "dataset": "moving_mnist",
     "data": None,
@@ -23,6 +23,7 @@ DEFAULTS = {
     "upsampling": "icnr",
     "model": "styleganv",
     "sampled_frames": 3,
+    "synthesis": None,
     "loss": "bce",
     "r1": 0.1,
     "ema": 0.999,
@@ -31,7 +32,7 @@ DEFAULTS = {
     "d_steps": 1,
     "conditional": None,
     "batch_size": 16,
-    "epochs": 60,
+    "epochs": 180,
     "steps_per_epoch": 100,
     "seed": 0,
     "time_budget": None,
@@ -82,6 +83,12 @@ def add_arguments(parser):
     objective.add_argument("--sampled-frames", type=positive_int, metavar="K",
                            help="styleganv: frames per clip its discriminator scores and its "
                            "generator renders in training (default: %(default)s)")
+    objective.add_argument("--synthesis", choices=["frames", "sprites"],
+                           help="styleganv: draw every frame (frames), or draw the clip's digits "
+                           "once and move them over a black canvas (sprites, for Moving MNIST "
+                           "and other moving objects on a plain background) (default: "
+                           "sprites for styleganv on the built-in moving_mnist, frames "
+                           "otherwise)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")

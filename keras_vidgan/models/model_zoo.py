@@ -24,6 +24,8 @@ def build_design(
     num_classes=None,
     upsampling="icnr",
     sampled_frames=3,
+    synthesis="frames",
+    sprites=1,
     dtype=None,
     text_encoder=None,
 ):
@@ -52,6 +54,8 @@ def build_design(
         upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`.
         sampled_frames: frames per clip that StyleGAN-V's discriminator
             scores (and its generator renders) in training.
+        synthesis, sprites: how the StyleGAN-V generator draws a frame
+            (`StyleGANVGenerator`); other designs ignore them.
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
@@ -130,7 +134,8 @@ def build_design(
     if design == "styleganv":
         generator = StyleGANVGenerator(
             content_dim=latent_dim, width=width, num_classes=num_classes,
-            text_encoder=text_encoder, name="generator", **shared
+            text_encoder=text_encoder, synthesis=synthesis, sprites=sprites, name="generator",
+            **shared
         )
         return generator, StyleGANVDiscriminator(
             width=width,

@@ -16,6 +16,9 @@ MOTION_KERNEL = 3
 TIME_FREQUENCIES = 8
 # Where the time embedding enters the synthesis network (`motion_input`).
 MOTION_INPUTS = ("seed", "style")
+# How a frame is drawn (`synthesis`): by the synthesis network at every time, or as
+# sprites drawn once per clip and moved over a black canvas.
+SYNTHESES = ("frames", "sprites")
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
@@ -47,6 +50,17 @@ class StyleGANVGenerator(VideoModel):
       scale and shift computed from `w`, and a LeakyReLU; a 3x3 convolution
       with tanh makes the pixels. With `motion_input="style"` the 4x4 map
       comes from `w` alone and the styles from `[time embedding, w]`.
+    - Sprites (`synthesis="sprites"`, not in the paper): instead, the same
+      kind of network draws `sprites` images of half the frame's size once
+      per clip from `w` (ink in [0, 1]), and a two-layer network maps the
+      time embedding to each sprite's top-left corner at time `t`; a frame
+      is the sprites placed there on a black canvas (bilinear between
+      pixels, so the corners train by gradient), combined by pixel-wise
+      maximum. Content then cannot change within a clip, only move: the
+      prior of scenes of rigid objects on a plain background, such as
+      Moving MNIST, where it keeps each digit's identity by construction;
+      it cannot draw a textured or changing scene. It is cheaper too: the
+      drawing network runs once per clip, not once per frame.
 
     Simplified from the paper: AdaIN (StyleGAN 1) instead of modulated and
     demodulated convolutions, no per-pixel noise, no equalised learning rate
@@ -109,6 +123,11 @@ class StyleGANVGenerator(VideoModel):
             as in the paper, where the 4x4 input comes from `w` alone, the
             same for every frame, and the time embedding joins `w` in every
             AdaIN style, so time can only modulate what the content draws.
+        synthesis: str. How a frame is drawn: `"frames"`, by the synthesis
+            network at every time; or `"sprites"`, as sprites drawn once per
+            clip and moved over a black canvas (see above).
+        sprites: int. Sprites per clip with `synthesis="sprites"` (the
+            digits of a Moving MNIST clip).
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -128,6 +147,12 @@ class StyleGANVGenerator(VideoModel):
     # Twice as many frames as trained, from a longer noise vector:
     longer = np.zeros((2, generator.latent_dim_for(16)), "float32")
     print(generator.render(longer, np.arange(16)).shape)  # (2, 16, 32, 32, 1)
+    # A sprite drawn once and moved: each frame holds the same ink.
+    sprites = keras_vidgan.models.StyleGANVGenerator(
+        frames=8, size=32, width=4, content_dim=8, motion_dim=4, synthesis="sprites"
+    )
+    ink = (np.asarray(sprites(noise)) + 1) / 2
+    print(np.ptp(ink.sum(axis=(2, 3, 4)), axis=1).max() < 1e-2)  # True
     ```
     """
 
@@ -143,10 +168,14 @@ class StyleGANVGenerator(VideoModel):
         num_classes=None,
         motion_input="seed",
         text_encoder=None,
+        synthesis="frames",
+        sprites=1,
         **kwargs,
     ):
         check_positive_int("motion_spacing", motion_spacing)
+        check_positive_int("sprites", sprites)
         check_choice("motion_input", motion_input, MOTION_INPUTS)
+        check_choice("synthesis", synthesis, SYNTHESES)
         latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
         noise = keras.Input((latent_dim,), name="noise")
         labels = self.condition_input(num_classes, text_encoder)
@@ -156,9 +185,10 @@ class StyleGANVGenerator(VideoModel):
             None if text_encoder is None
             else self.condition_embedding(labels, None, text_encoder, content_dim)
         )
-        renderer = _renderer(
+        make_renderer = _renderer if synthesis == "frames" else _sprite_renderer
+        renderer = make_renderer(
             frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes,
-            motion_input, text_conditional=text_encoder is not None,
+            motion_input, text_conditional=text_encoder is not None, sprites=sprites,
         )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
@@ -237,15 +267,8 @@ def _motion_codes(num_frames, spacing):
     return math.ceil((num_frames - 1) / spacing) + MOTION_KERNEL
 
 
-def _renderer(
-    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
-    text_conditional=False,
-):
-    """The network behind `render`: (content, motion noise, times, condition) -> frames.
-
-    The condition is int labels `[B]` with classes, the projected text code
-    `[B, content_dim]` of a text-conditioned generator, or absent.
-    """
+def _renderer_inputs(content_dim, motion_dim, num_classes, text_conditional):
+    """The renderer's inputs (the condition None when absent) and the condition's code."""
     content = keras.Input((content_dim,), name="content")
     motion_noise = keras.Input((None, motion_dim), name="motion_noise")
     times = keras.Input((None,), name="times")
@@ -255,8 +278,11 @@ def _renderer(
     else:
         labels = VideoModel.labels_input(num_classes)
         condition_code = VideoModel.label_embedding(labels, num_classes, content_dim)
-    style_dim = 8 * width
+    return content, motion_noise, times, labels, condition_code
 
+
+def _mapping(content, condition_code, style_dim):
+    """The style vector `w` of the clip's content (and condition)."""
     code = VideoModel.join_codes([content, condition_code])
     # Normalised to unit mean square, as StyleGAN's mapping network does first.
     code = code * ops.rsqrt(ops.mean(ops.square(code), axis=-1, keepdims=True) + 1e-8)
@@ -264,6 +290,22 @@ def _renderer(
     for index in range(2):
         w = layers.Dense(style_dim, name=f"mapping{index}")(w)
         w = layers.LeakyReLU(0.2)(w)
+    return w
+
+
+def _renderer(
+    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
+    text_conditional=False, sprites=1,
+):
+    """The network behind `render`: (content, motion noise, times, condition) -> frames.
+
+    The condition is int labels `[B]` with classes, the projected text code
+    `[B, content_dim]` of a text-conditioned generator, or absent.
+    """
+    content, motion_noise, times, labels, condition_code = _renderer_inputs(
+        content_dim, motion_dim, num_classes, text_conditional
+    )
+    w = _mapping(content, condition_code, 8 * width)
 
     embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
     # [B, K, E] and w repeated for each frame.
@@ -296,6 +338,65 @@ def _renderer(
     frames_out = layers.Conv3D(
         channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name="rgb"
     )(x)
+    inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
+    return keras.Model(inputs, frames_out, name="renderer")
+
+
+def _sprite_renderer(
+    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
+    text_conditional=False, sprites=1,
+):
+    """`render`'s network for `synthesis="sprites"`: sprites from `w`, moved by the time embedding.
+
+    Each clip draws `sprites` images of half the frame's size once, from its
+    style `w` alone, and every frame places them on a black canvas at
+    positions that are a function of the time embedding alone; overlapping
+    sprites combine by pixel-wise maximum. So what is drawn cannot change
+    from frame to frame, only where. `motion_input` has no role here.
+    """
+    del motion_input
+    content, motion_noise, times, labels, condition_code = _renderer_inputs(
+        content_dim, motion_dim, num_classes, text_conditional
+    )
+    w = _mapping(content, condition_code, 8 * width)
+
+    sprite_size = size // 2
+    stages = int(math.log2(sprite_size // 4))
+    widths = stage_widths(width, stages)
+    # The frame renderer's stages with one "frame": a 2D network from w.
+    x = layers.Dense(4 * 4 * widths[0], name="sprite_input")(w)
+    x = layers.Reshape((1, 4, 4, widths[0]))(x)
+    x = layers.LeakyReLU(0.2)(_adain(x, w, "sprite_input_adain"))
+    for index in range(stages):
+        out_width = widths[index + 1] if index + 1 < stages else width
+        x = layers.UpSampling3D((1, 2, 2))(x)
+        x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"sprite{index}")(x)
+        x = layers.LeakyReLU(0.2)(_adain(x, w, f"sprite{index}_adain"))
+    # Ink in [0, 1] on a black (0) canvas.
+    ink = layers.Conv3D(
+        sprites * channels, (1, 3, 3), padding="same", activation="sigmoid", dtype="float32",
+        name="sprite_rgb",
+    )(x)
+    ink = layers.Reshape((sprite_size, sprite_size, sprites, channels))(ink)
+
+    embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
+    hidden = layers.Dense(8 * width, name="position_hidden")(embedding)
+    hidden = layers.LeakyReLU(0.2)(hidden)
+    # The top-left corner of each sprite in pixels, inside the canvas.
+    corners = layers.Dense(2 * sprites, activation="sigmoid", dtype="float32", name="position")(
+        hidden
+    ) * float(size - sprite_size)
+    corners = layers.Reshape((-1, sprites, 2))(corners)  # [B, K, N, (row, column)]
+
+    # Placing a sprite at a fractional corner p is a product with a shift matrix
+    # A[i, j] = max(0, 1 - |i - j - p|) on each axis (bilinear interpolation): exact
+    # at whole pixels and differentiable in p, so the positions train by gradient.
+    offsets = (np.arange(size)[:, None] - np.arange(sprite_size)[None, :]).astype("float32")
+    rows = ops.relu(1.0 - ops.abs(corners[..., 0, None, None] - offsets))  # [B, K, N, H, s]
+    columns = ops.relu(1.0 - ops.abs(corners[..., 1, None, None] - offsets))  # [B, K, N, W, s]
+    placed = ops.einsum("bknij,bjlnc->bknilc", rows, ink)
+    placed = ops.einsum("bknilc,bknml->bknimc", placed, columns)  # [B, K, N, H, W, C]
+    frames_out = ops.max(placed, axis=2) * 2.0 - 1.0
     inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
     return keras.Model(inputs, frames_out, name="renderer")
 

@@ -315,6 +315,8 @@ def checkpoint_settings(gan):
     # built with a latent_dim argument restores that setting.
     if "latent_dim" in gan.generator.get_config():
         settings["latent_dim"] = gan.generator.latent_dim
+    if "synthesis" in gan.generator.get_config():
+        settings["synthesis"] = gan.generator.synthesis
     return settings
 
 
@@ -444,6 +446,8 @@ def build_gan(config, captions=None):
         upsampling=config.upsampling,
         text_encoder=text_encoder_settings(config, captions),
         sampled_frames=config.sampled_frames,
+        synthesis=config.synthesis,
+        sprites=config.digits,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,
@@ -567,9 +571,11 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
     total_steps = config.epochs * config.steps_per_epoch
     budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
     compute = config.precision + (", XLA" if config.jit_compile else "")
+    drawing = f" ({config.synthesis})" if config.model == "styleganv" else ""
     return [
         f"Run directory: {config.run_dir} ({state})",
-        f"  design  {config.model}: {type(gan.generator).__name__} against {discriminators}; "
+        f"  design  {config.model}{drawing}: {type(gan.generator).__name__} against "
+        f"{discriminators}; "
         f"loss {config.loss}, Adam {config.g_lr:g} (generator) / {config.d_lr:g} "
         "(discriminator)",
         f"  data    {source}; clips of {frames} frames of {size}x{size}x{channels}, "

@@ -43,7 +43,7 @@ def test_help_shows_every_default(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
-                          ("--epochs EPOCHS", 60), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
+                          ("--epochs EPOCHS", 180), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
                           ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--ema DECAY", 0.999),
                           ("--g-lr RATE", 0.001)]:
         entry = text.split(flag + " ", 2)[-1]
@@ -92,3 +92,41 @@ def test_conditional_takes_class_or_text():
     for argv, expected in cases:
         args = parse_arguments(["train", *argv])
         assert TrainConfig(**config_values(args)).conditional == expected, argv
+
+
+def test_the_synthesis_defaults_to_sprites_only_for_styleganv_on_built_in_digits():
+    def synthesis(*flags):
+        return TrainConfig(**config_values(parse_arguments(["train", *flags]))).synthesis
+
+    assert synthesis() == "sprites"
+    assert synthesis("--digits", "2", "--size", "64") == "sprites"
+    assert synthesis("--model", "mocogan") == "frames"
+    assert synthesis("--data", "my_videos") == "frames"
+    assert synthesis("--dataset", "bouncing_balls") == "frames"
+    assert synthesis("--synthesis", "frames") == "frames"
+    # A run directory of an earlier release drew frames: it resumes as it was trained.
+    assert TrainConfig.from_dict({"model": "styleganv"}).synthesis == "frames"
+    from keras_vidgan.training import ConfigError
+
+    with pytest.raises(ConfigError, match="synthesis 'sprites' is a styleganv option"):
+        TrainConfig(model="vgan", synthesis="sprites").validate()
+
+
+def test_the_readme_describes_the_default_run():
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    section = readme.split("## What the default run does", 1)[1].split("\n## ", 1)[0]
+    config = TrainConfig(**config_values(parse_arguments(["train"])))
+    assert f"`--model {config.model} --synthesis {config.synthesis}`" in " ".join(section.split())
+    steps = config.epochs * config.steps_per_epoch
+    assert f"{config.epochs} epochs of {config.steps_per_epoch} steps ({steps:,} GAN steps)" in (
+        section
+    )
+    assert f"{config.epochs} epochs of {config.steps_per_epoch} steps ({steps:,} steps" in (
+        " ".join(section.split())
+    )
+    assert (config.r1, config.ema, config.g_lr, config.d_lr) == (0.1, 0.999, 1e-3, 1e-3)
+    image = "docs/images/default_run_sprites_180_epochs.png"
+    assert f"]({image})" in section and os.path.exists(os.path.join(root, image))

@@ -70,6 +70,14 @@ CASES = {
         (2, 8, 32, 32, 1),
         output_range=(-1, 1),
     ),
+    # Two class-conditional sprites moved over a black canvas.
+    "generator_sprites": ModelCase(
+        StyleGANVGenerator,
+        {**GENERATOR, "synthesis": "sprites", "sprites": 2, "num_classes": 3},
+        [_noise(), LABELS],
+        (2, 8, 32, 32, 1),
+        output_range=(-1, 1),
+    ),
     "discriminator": ModelCase(
         StyleGANVDiscriminator,
         {**CLIP, "width": 4},
@@ -214,6 +222,10 @@ def test_bad_arguments():
         StyleGANVGenerator(**GENERATOR, motion_spacing=0)
     with pytest.raises(ValueError, match="`motion_input` must be one of"):
         StyleGANVGenerator(**GENERATOR, motion_input="input")
+    with pytest.raises(ValueError, match="`synthesis` must be one of"):
+        StyleGANVGenerator(**GENERATOR, synthesis="sprite")
+    with pytest.raises(ValueError, match="`sprites` must be a positive integer"):
+        StyleGANVGenerator(**GENERATOR, synthesis="sprites", sprites=0)
     with pytest.raises(ValueError, match="the generator must render frames at given times"):
         GAN(
             VGANGenerator(latent_dim=8, width=2, **CLIP),
@@ -289,3 +301,61 @@ def test_with_motion_style_the_input_map_reads_the_content_alone(saved):
     # The styles read the time embedding beside w.
     assert styled.get_layer("up0_adain_scale").kernel.shape[0] > style_dim
     assert seeded.get_layer("up0_adain_scale").kernel.shape[0] == style_dim
+
+
+def _sprite_at(generator, corner, noise):
+    """The clips of a one-sprite generator whose sprite sits at `corner` (row = column)."""
+    renderer = generator.get_layer("renderer")
+    for name in ("position_hidden", "position"):
+        kernel = renderer.get_layer(name).kernel
+        kernel.assign(np.zeros(kernel.shape, "float32"))
+    bias = renderer.get_layer("position").bias
+    share = corner / (CLIP["size"] // 2)  # of the travel, half the canvas
+    bias.assign(np.full(bias.shape, np.log(share / (1 - share)), "float32"))
+    return _numpy(generator(noise))
+
+
+def test_sprites_keep_their_ink_and_only_move(saved):
+    generator = StyleGANVGenerator(**GENERATOR, synthesis="sprites")
+    noise = _noise(seed=9)
+    ink = (_numpy(generator(noise)) + 1) / 2
+    # Positions stay inside the canvas, so moving a sprite neither adds nor loses ink.
+    totals = ink.sum(axis=(2, 3, 4))
+    np.testing.assert_allclose(totals, totals[:, :1].repeat(8, axis=1), rtol=1e-4)
+    assert np.abs(ink[:, 7] - ink[:, 0]).max() > 1e-3  # it moved
+    other_motion = noise.copy()
+    other_motion[:, 6:] = _noise(LATENT - 6, seed=10)
+    moved = (_numpy(generator(other_motion)) + 1) / 2
+    np.testing.assert_allclose(moved.sum(axis=(2, 3, 4)), totals, rtol=1e-4)
+    other_content = noise.copy()
+    other_content[:, :6] = _noise(6, seed=11)
+    redrawn = (_numpy(generator(other_content)) + 1) / 2
+    assert np.abs(redrawn.sum(axis=(2, 3, 4)) - totals).max() > 1e-2
+
+    # Two sprites combine by their maximum, as Moving MNIST's digits do.
+    two = saved.models["generator_sprites"]
+    clips = _numpy(two([noise, LABELS]))
+    assert clips.min() >= -1 and clips.max() <= 1
+
+
+def test_a_sprite_lands_at_its_corner_and_between_pixels_blends_the_two():
+    generator = StyleGANVGenerator(**GENERATOR, synthesis="sprites")
+    noise = _noise(seed=12)
+    at_8, at_3, at_4, between = (_sprite_at(generator, c, noise) for c in (8.0, 3.0, 4.0, 3.25))
+    # The same 16x16 sprite, cut out of the canvas at its corner; black elsewhere.
+    sprite = at_8[:, :, 8:24, 8:24]
+    np.testing.assert_allclose(at_3[:, :, 3:19, 3:19], sprite, atol=1e-5)
+    outside = np.ones(at_3.shape, bool)
+    outside[:, :, 3:19, 3:19] = False
+    np.testing.assert_allclose(at_3[outside], -1.0, atol=1e-5)
+    # A quarter pixel past 3 on both axes: bilinear between the whole-pixel placements.
+    ink = [(clip + 1) / 2 for clip in (at_3, at_4, between)]
+    shifted_row = np.roll(ink[0], 1, axis=2)
+    shifted_both = np.roll(shifted_row, 1, axis=3)
+    shifted_column = np.roll(ink[0], 1, axis=3)
+    expected = (
+        0.75 * 0.75 * ink[0] + 0.25 * 0.75 * shifted_row + 0.75 * 0.25 * shifted_column
+        + 0.25 * 0.25 * shifted_both
+    )
+    np.testing.assert_allclose(ink[2], expected, atol=1e-5)
+    np.testing.assert_allclose(shifted_both, ink[1], atol=1e-5)

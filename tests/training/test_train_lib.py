@@ -43,7 +43,8 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     out, lines = finished_run
     assert lines[0] == f"Run directory: {out} (new run)"
     assert lines[1].startswith(
-        "  design  styleganv: StyleGANVGenerator against StyleGANVDiscriminator; loss bce"
+        "  design  styleganv (sprites): StyleGANVGenerator against StyleGANVDiscriminator; "
+        "loss bce"
     )
     assert lines[2] == (
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"

@@ -4,7 +4,8 @@ Its discriminator scores frames at times the GAN draws each step, and its
 generator renders frames at those times: both must come from the GAN's
 `(seed, step)` for the global batch, sliced per replica, like its noise.
 The run has every stream: class labels, the gradient penalty and R1, two
-discriminator updates, the generator update and the moving average.
+discriminator updates, the generator update and the moving average; once with
+each synthesis (frames, and two sprites).
 
 Logical devices must be configured before TensorFlow initialises, so the
 comparison runs in its own Python process (apart from `test_gan_mirrored.py`,
@@ -29,9 +30,10 @@ SCRIPT = textwrap.dedent(
     from keras_vidgan.models import GAN
     from keras_vidgan.models.model_zoo import build_design
 
-    def build():
+    def build(synthesis):
         generator, discriminator = build_design(
-            "styleganv", frames=8, size=32, channels=1, width=2, latent_dim=6, num_classes=2
+            "styleganv", frames=8, size=32, channels=1, width=2, latent_dim=6, num_classes=2,
+            synthesis=synthesis, sprites=2,
         )
         gan = GAN(generator, discriminator, seed=24, ema_decay=0.9)
         # Plain SGD: Adam's first update is about lr * sign(gradient), so a gradient
@@ -50,18 +52,29 @@ SCRIPT = textwrap.dedent(
     labels = np.arange(8) % 2
     data = tf.data.Dataset.from_tensor_slices((clips, labels)).batch(8)
     strategy = tf.distribute.MirroredStrategy(["CPU:0", "CPU:1"])
-    result, _, mirrored = compare_one_step(build, data, strategy)
-    result["ema_changed"] = max(
-        float(np.max(np.abs(a - b)))
-        for a, b in zip(mirrored.generator.get_weights(), mirrored.ema_generator.get_weights())
-    )
-    print("RESULT" + json.dumps({"replicas": strategy.num_replicas_in_sync, **result}))
+    results = {"replicas": strategy.num_replicas_in_sync}
+    for synthesis in ("frames", "sprites"):
+        result, _, mirrored = compare_one_step(lambda: build(synthesis), data, strategy)
+        result["ema_changed"] = max(
+            float(np.max(np.abs(a - b)))
+            for a, b in zip(
+                mirrored.generator.get_weights(), mirrored.ema_generator.get_weights()
+            )
+        )
+        results[synthesis] = result
+    print("RESULT" + json.dumps(results))
     """
 )
 
 
-def test_mirrored_styleganv_step_equals_single_device_step(tmp_path):
-    run = run_on_two_cpus(SCRIPT, tmp_path)
+@pytest.mark.parametrize("synthesis", ["frames", "sprites"])
+def test_mirrored_styleganv_step_equals_single_device_step(mirrored_run, synthesis):
     # Times or noise repeated on each replica would move weights by about the whole change.
-    assert_same_step(run, "styleganv")
-    assert run["ema_changed"] > 0.0
+    assert mirrored_run["replicas"] == 2
+    assert_same_step(mirrored_run[synthesis], f"styleganv ({synthesis})")
+    assert mirrored_run[synthesis]["ema_changed"] > 0.0
+
+
+@pytest.fixture(scope="module")
+def mirrored_run(tmp_path_factory):
+    return run_on_two_cpus(SCRIPT, tmp_path_factory.mktemp("styleganv_mirrored"))

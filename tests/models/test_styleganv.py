@@ -233,9 +233,9 @@ def test_bad_arguments():
         )
 
 
-def _design(seed=11, **compile_kwargs):
+def _design(seed=11, synthesis="frames", **compile_kwargs):
     generator, discriminator = build_design(
-        "styleganv", width=2, latent_dim=6, sampled_frames=3, **CLIP
+        "styleganv", width=2, latent_dim=6, sampled_frames=3, synthesis=synthesis, **CLIP
     )
     gan = GAN(generator, discriminator, seed=seed)
     gan.compile(**compile_kwargs)
@@ -244,7 +244,9 @@ def _design(seed=11, **compile_kwargs):
 
 # WGAN-GP with R1 and two discriminator steps: the saved GAN above, and the mirrored test.
 @pytest.mark.parametrize(
-    "compile_kwargs", [{}, {"loss": "hinge", "r1": 1.0}], ids=["bce", "hinge_r1"]
+    "compile_kwargs",
+    [{}, {"loss": "hinge", "r1": 1.0}, {"loss": "lsgan", "r1": 1.0, "synthesis": "sprites"}],
+    ids=["bce", "hinge_r1", "lsgan_r1_sprites"],
 )
 def test_each_objective_trains_on_sampled_frames(compile_kwargs):
     gan = _design(**compile_kwargs)

@@ -23,8 +23,8 @@ from keras_vidgan.training import TrainConfig
 from keras_vidgan.training.train_lib import batch_clips, build_dataset, build_gan
 
 SETTINGS = (
-    "vgan_previous_default=model:vgan,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
-    "styleganv_plain=model:styleganv,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
+    "vgan_previous_default=model:vgan,synthesis:frames,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
+    "styleganv_plain=model:styleganv,synthesis:frames,r1:0,ema:0,g_lr:2e-4,d_lr:2e-4",
     "default=",
 )
 

@@ -2,7 +2,7 @@
 
 Three steps, each as a user would run it:
 
-    keras-vidgan train --model styleganv --size 64 --frames 16 --digits 2 --width 16 \
+    keras-vidgan train --model styleganv --synthesis frames --size 64 --frames 16 --digits 2 --width 16 \
         --epochs 1000 --time-budget MINUTES --keep-checkpoints 1000 --out RUN
     keras-vidgan evaluate RUN/checkpoints/epoch_NNNN.keras --data moving_mnist --num 256 \
         --legibility --output RUN/evaluation/epoch_NNNN.json      (every --every epochs)
@@ -33,7 +33,7 @@ import sys
 RECIPE = [
     "--model", "styleganv", "--loss", "bce", "--size", "64", "--frames", "16", "--digits", "2",
     "--width", "16", "--ema", "0.999", "--g-lr", "1e-3", "--d-lr", "1e-3", "--r1", "0.1",
-    "--seed", "0",
+    "--seed", "0", "--synthesis", "frames",
 ]  # fmt: skip
 DESCRIPTION = (
     "StyleGAN-V-style generator of Moving MNIST clips: two 28x28 MNIST digits moving and "

@@ -64,10 +64,11 @@ def matmul_flops_per_second(size=2048, repeats=10):
 
 
 def configurations(only, designs, upsampling):
-    # The quality table's recipe (benchmarks/model_zoo_quality.py TABLE_RECIPE): no R1.
+    # The quality table's recipe (benchmarks/model_zoo_quality.py TABLE_RECIPE): no R1,
+    # StyleGAN-V drawing every frame.
     quality = dict(
         size=64, frames=16, digits=2, width=16, ema=0.999, batch_size=16,
-        g_lr=2e-4, d_lr=2e-4, r1=0.0,
+        g_lr=2e-4, d_lr=2e-4, r1=0.0, synthesis="frames",
     )  # fmt: skip
     rows = []
     if "quality" in only:

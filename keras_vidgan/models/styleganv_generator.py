@@ -187,11 +187,17 @@ class StyleGANVGenerator(VideoModel):
             None if text_encoder is None
             else self.condition_embedding(labels, None, text_encoder, content_dim)
         )
-        make_renderer = _renderer if synthesis == "frames" else _sprite_renderer
-        renderer = make_renderer(
-            frames, size, channels, width, content_dim, motion_dim, motion_spacing, num_classes,
-            motion_input, text_conditional=text_encoder is not None, sprites=sprites,
-        )
+        text_conditional = text_encoder is not None
+        if synthesis == "frames":
+            renderer = _renderer(
+                frames, size, channels, width, content_dim, motion_dim, motion_spacing,
+                num_classes, motion_input, text_conditional,
+            )
+        else:
+            renderer = _sprite_renderer(
+                frames, size, channels, width, content_dim, motion_dim, motion_spacing,
+                num_classes, sprites, text_conditional,
+            )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
         # tensors, which tf2onnx would turn into extra inputs of an ONNX export.
@@ -297,7 +303,7 @@ def _mapping(content, condition_code, style_dim):
 
 def _renderer(
     frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
-    text_conditional=False, sprites=1,
+    text_conditional,
 ):
     """The network behind `render`: (content, motion noise, times, condition) -> frames.
 
@@ -330,13 +336,7 @@ def _renderer(
     x = layers.Reshape((-1, 4, 4, widths[0]))(x)
     x = _adain(x, style, "input_map_adain")
     x = layers.LeakyReLU(0.2)(x)
-    for index in range(stages):
-        out_width = widths[index + 1] if index + 1 < stages else width
-        x = layers.UpSampling3D((1, 2, 2))(x)
-        # One frame per kernel: a 2D convolution applied to every frame.
-        x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"up{index}")(x)
-        x = _adain(x, style, f"up{index}_adain")
-        x = layers.LeakyReLU(0.2)(x)
+    x = _upsampling_stages(x, style, widths, width, "up")
     frames_out = layers.Conv3D(
         channels, (1, 3, 3), padding="same", activation="tanh", dtype="float32", name="rgb"
     )(x)
@@ -345,8 +345,8 @@ def _renderer(
 
 
 def _sprite_renderer(
-    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
-    text_conditional=False, sprites=1,
+    frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, sprites,
+    text_conditional,
 ):
     """`render`'s network for `synthesis="sprites"`: sprites from `w`, moved by the time embedding.
 
@@ -354,9 +354,8 @@ def _sprite_renderer(
     style `w` alone, and every frame places them on a black canvas at
     positions that are a function of the time embedding alone; overlapping
     sprites combine by pixel-wise maximum. So what is drawn cannot change
-    from frame to frame, only where. `motion_input` has no role here.
+    from frame to frame, only where.
     """
-    del motion_input
     content, motion_noise, times, labels, condition_code = _renderer_inputs(
         content_dim, motion_dim, num_classes, text_conditional
     )
@@ -369,11 +368,7 @@ def _sprite_renderer(
     x = layers.Dense(4 * 4 * widths[0], name="sprite_input")(w)
     x = layers.Reshape((1, 4, 4, widths[0]))(x)
     x = layers.LeakyReLU(0.2)(_adain(x, w, "sprite_input_adain"))
-    for index in range(stages):
-        out_width = widths[index + 1] if index + 1 < stages else width
-        x = layers.UpSampling3D((1, 2, 2))(x)
-        x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"sprite{index}")(x)
-        x = layers.LeakyReLU(0.2)(_adain(x, w, f"sprite{index}_adain"))
+    x = _upsampling_stages(x, w, widths, width, "sprite")
     # Ink in [0, 1] on a black (0) canvas.
     ink = layers.Conv3D(
         sprites * channels, (1, 3, 3), padding="same", activation="sigmoid", dtype="float32",
@@ -401,6 +396,23 @@ def _sprite_renderer(
     frames_out = ops.max(placed, axis=2) * 2.0 - 1.0
     inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
     return keras.Model(inputs, frames_out, name="renderer")
+
+
+def _upsampling_stages(x, style, widths, width, prefix):
+    """Doubles `[B, K, h, w, C]` once per entry of `widths`, each stage styled by `style`.
+
+    Layers are named `{prefix}{index}` and `{prefix}{index}_adain`: saved
+    checkpoints find their weights by these names.
+    """
+    stages = len(widths)
+    for index in range(stages):
+        out_width = widths[index + 1] if index + 1 < stages else width
+        x = layers.UpSampling3D((1, 2, 2))(x)
+        # One frame per kernel: a 2D convolution applied to every frame.
+        x = layers.Conv3D(out_width, (1, 3, 3), padding="same", name=f"{prefix}{index}")(x)
+        x = _adain(x, style, f"{prefix}{index}_adain")
+        x = layers.LeakyReLU(0.2)(x)
+    return x
 
 
 def _time_embedding(motion_noise, times, frames, motion_dim, spacing):

@@ -126,6 +126,10 @@ def compare_one_step(build, batches, strategy):
     # frames, and in DVD-GAN's temporal branch, which samples none).
     keras.utils.set_random_seed(6)
     single = build()
+    # The reference step runs eagerly: the same arithmetic, without tracing a graph
+    # (10 to 15 s for the larger objectives). The mirrored run, the one under test,
+    # is traced as `fit()` always traces it.
+    single.run_eagerly = True
     initial_weights = single.get_weights()
     single_history = single.fit(batches, epochs=1, verbose=0, shuffle=False)
     with strategy.scope():

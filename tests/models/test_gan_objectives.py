@@ -91,7 +91,8 @@ def test_dict_of_discriminators_sums_their_losses_and_trains_both():
 def test_list_of_discriminators_survives_save_and_load(tmp_path):
     generator = VGANGenerator(latent_dim=LATENT, frames=FRAMES, size=SIZE, channels=1, width=4)
     gan = GAN(generator, [_discriminator("first", 2), _discriminator("second", 2)], seed=4)
-    gan.compile(loss="wgan", gradient_penalty=10.0, d_steps=2)
+    # Eagerly: the test is about saving; a trace would cost more than the step.
+    gan.compile(loss="wgan", gradient_penalty=10.0, d_steps=2, run_eagerly=True)
     gan.fit(batches(moving_square_clips(4), 4), epochs=1, verbose=0)
     path = str(tmp_path / "gan.keras")
     gan.save(path)
@@ -127,7 +128,7 @@ def test_bad_compile_arguments(kwargs, message):
 def test_moving_average_differs_from_the_raw_weights_and_follows_the_decay(tmp_path):
     gan = tiny_gan(seed=9, compile=False)
     gan = GAN(gan.generator, gan.discriminator, seed=9, ema_decay=0.99)
-    gan.compile()
+    gan.compile(run_eagerly=True)  # the average's arithmetic, without a trace to pay for
     assert gan.sampling_generator is gan.ema_generator
     initial = gan.generator.get_weights()
     for a, b in zip(initial, gan.ema_generator.get_weights()):
@@ -162,7 +163,7 @@ def test_export_uses_the_moving_average(tmp_path):
     base = tiny_gan(seed=10, compile=False)
     gan = GAN(base.generator, base.discriminator, seed=10, ema_decay=0.9)
     # Large generator steps, so the average and the raw weights make visibly different clips.
-    gan.compile(g_optimizer=keras.optimizers.Adam(0.02))
+    gan.compile(g_optimizer=keras.optimizers.Adam(0.02), run_eagerly=True)
     gan.fit(batches(moving_square_clips(8), 4), epochs=1, verbose=0)
     export_dir = export_saved_model(gan, str(tmp_path / "export"), version=1)
     served = tf.saved_model.load(export_dir).signatures["serving_default"]

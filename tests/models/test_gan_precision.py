@@ -125,6 +125,8 @@ def test_a_gan_built_under_the_global_float16_policy_is_loss_scaled():
 
 
 def _train_a_step(gan):
+    # Eagerly: tracing `fit()` would cost more than the rest of the checks.
+    gan.run_eagerly = True
     gan.fit(batches(moving_square_clips(2, seed=5), 2), epochs=1, verbose=0)
 
 

@@ -1,4 +1,8 @@
-"""Stock Keras callbacks and the package's own callbacks inside `GAN.fit()`."""
+"""Stock Keras callbacks and the package's own callbacks inside `GAN.fit()`.
+
+The GANs train eagerly: callbacks see the same epochs, steps and logs, and tracing
+the step would cost more than the few steps each test takes.
+"""
 
 import csv
 import os
@@ -36,7 +40,7 @@ class _PoisonAfterEpoch(keras.callbacks.Callback):
 
 
 def test_model_checkpoint_saves_loadable_gans(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     pattern = str(tmp_path / "gan_{epoch}.keras")
     gan.fit(data, epochs=2, verbose=0, callbacks=[keras.callbacks.ModelCheckpoint(pattern)])
     restored = keras.saving.load_model(str(tmp_path / "gan_2.keras"))
@@ -53,7 +57,7 @@ def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path, data):
             if epoch == 1:
                 raise RuntimeError("simulated crash")
 
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     with pytest.raises(RuntimeError, match="simulated crash"):
         gan.fit(
             data,
@@ -61,7 +65,7 @@ def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path, data):
             verbose=0,
             callbacks=[keras.callbacks.BackupAndRestore(backup_dir), Interrupt()],
         )
-    resumed = tiny_gan()
+    resumed = tiny_gan(run_eagerly=True)
     seen_epochs = []
     record = keras.callbacks.LambdaCallback(on_epoch_begin=lambda e, logs: seen_epochs.append(e))
     resumed.fit(
@@ -74,14 +78,14 @@ def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path, data):
 
 
 def test_tensorboard_writes_event_files(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     gan.fit(data, epochs=1, verbose=0, callbacks=[keras.callbacks.TensorBoard(str(tmp_path))])
     events = [name for _, _, files in os.walk(tmp_path) for name in files if "tfevents" in name]
     assert events
 
 
 def test_csv_logger_records_gan_metrics(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     path = str(tmp_path / "log.csv")
     gan.fit(data, epochs=2, verbose=0, callbacks=[keras.callbacks.CSVLogger(path)])
     with open(path, newline="") as handle:
@@ -92,7 +96,7 @@ def test_csv_logger_records_gan_metrics(tmp_path, data):
 
 
 def test_nan_stops_training_and_keeps_the_last_good_checkpoints(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     run_dir = str(tmp_path / "run")
     stock_pattern = str(tmp_path / "stock_{epoch}.keras")
     with pytest.warns(UserWarning, match="Not saving epoch 3"):
@@ -117,7 +121,7 @@ def test_nan_stops_training_and_keeps_the_last_good_checkpoints(tmp_path, data):
 
 
 def test_safe_checkpoint_keeps_only_the_newest(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     run_dir = str(tmp_path / "run")
     gan.fit(data, epochs=3, verbose=0, callbacks=[SafeCheckpoint(run_dir, keep_last=2)])
     assert [epoch for epoch, _ in list_checkpoints(run_dir)] == [2, 3]
@@ -127,7 +131,7 @@ def test_safe_checkpoint_keeps_only_the_newest(tmp_path, data):
 def test_sample_writer_writes_gif_mp4_and_png(tmp_path, data):
     import av
 
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     writer = SampleWriter(str(tmp_path), num_videos=4, seed=0, fps=8)
     gan.fit(data, epochs=1, verbose=0, callbacks=[writer])
     gif = Image.open(tmp_path / "epoch_0001.gif")
@@ -145,7 +149,7 @@ def test_sample_writer_writes_gif_mp4_and_png(tmp_path, data):
 
 
 def test_sample_writer_png_has_a_row_for_every_video_of_the_grid(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     writer = SampleWriter(str(tmp_path), num_videos=10, seed=3, fps=8)
     gan.fit(data, epochs=1, verbose=0, callbacks=[writer])
     strip = Image.open(tmp_path / "epoch_0001.png")
@@ -155,7 +159,7 @@ def test_sample_writer_png_has_a_row_for_every_video_of_the_grid(tmp_path, data)
 
 
 def test_loss_plot_draws_a_png_from_logs_and_from_csv(tmp_path, data):
-    gan = tiny_gan()
+    gan = tiny_gan(run_eagerly=True)
     csv_path = str(tmp_path / "log.csv")
     plot_path = str(tmp_path / "loss.png")
     gan.fit(

@@ -130,11 +130,12 @@ def user_files(tmp_path_factory):
         latent_dim=100, frames=8, size=32, channels=1, width=4
     )
     export_saved_model(generator, str(root / "exports" / "vgan"), version=1)
-    # The run directory `keras-vidgan train` writes by default, one tiny epoch of it.
+    # The run directory `keras-vidgan train --model vgan` writes, one tiny epoch of it.
     from keras_vidgan.training import TrainConfig, train
 
     train(
-        TrainConfig(out=str(root / "runs" / "moving_mnist_vgan"), frames=8, width=4, latent_dim=8,
+        TrainConfig(out=str(root / "runs" / "moving_mnist_vgan"), model="vgan", frames=8, width=4,
+                    latent_dim=8,
                     batch_size=2, steps_per_epoch=1, epochs=1, num_samples=1, verbose=0),
         log=lambda line: None,
     )

@@ -20,8 +20,9 @@ class TrainingFailed(RuntimeError):
     ```python
     from keras_vidgan.training import TrainConfig, TrainingFailed, train
 
-    config = TrainConfig(frames=8, width=4, latent_dim=8, batch_size=2, steps_per_epoch=1,
-                         epochs=1, num_samples=1, verbose=0, out="runs/moving_mnist_vgan")
+    config = TrainConfig(model="vgan", frames=8, width=4, latent_dim=8, batch_size=2,
+                         steps_per_epoch=1, epochs=1, num_samples=1, verbose=0,
+                         out="runs/moving_mnist_vgan")
     try:
         train(config, log=lambda line: None)
     except TrainingFailed as error:

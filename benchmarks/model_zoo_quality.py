@@ -36,8 +36,8 @@ DESIGN_LOSSES = {
 }
 # The table's recipe, pinned: the command line's defaults move (learning rates 1e-3 and
 # R1 0.1 since the StyleGAN-V default, sprites since the sprite default), and the table
-# compares designs, not recipes. `-- --synthesis sprites` after the script's flags
-# overrides the last one.
+# compares designs, not recipes. `-- --synthesis sprites --conditional none` after the
+# script's flags overrides the last one (sprites alone are class-conditional by default).
 TABLE_RECIPE = ["--g-lr", "2e-4", "--d-lr", "2e-4", "--r1", "0", "--synthesis", "frames"]
 
 

@@ -7,7 +7,10 @@ cached on disk (see `keras_vidgan.metrics.StatisticsCache`), so evaluating
 further checkpoints against the same data only runs I3D on generated clips.
 With `--legibility` (Moving MNIST only) it also prints the share of frames a
 digit classifier reads with confidence and of clips that keep their digits,
-for generated and for real test clips; `--no-fvd` skips FVD and KVD.
+for generated and for real test clips; `--no-fvd` skips FVD and KVD. A
+class-conditional generator draws every class equally often (clip i asks for
+class i mod K), and on one-digit clips `--legibility` also prints the share of
+legible frames that show the digit asked for.
 """
 
 import json
@@ -164,8 +167,17 @@ def run(args):
     real, identity = reference_data(spec, args.num, frames, size, channels)
     # A text-conditioned generator draws one clip for the caption of each real test clip;
     # FVD, legibility and caption agreement all read those clips.
-    generated, captioned = gan, None
-    if gan.text_conditional:
+    generated, captioned, labels = gan, None, None
+    if gan.num_classes is not None:
+        import numpy as np
+
+        labels = np.arange(args.num) % gan.num_classes
+        if not args.quiet:
+            print(f"Generating {args.num} clips, clip i of class i mod {gan.num_classes}")
+        generated = gan.generate(
+            args.num, seed=args.seed, batch_size=args.batch_size, labels=labels
+        )
+    elif gan.text_conditional:
         captioned = _captioned_test_clips(args, spec, frames, size)
         if not args.quiet:
             print(f"Generating {args.num} clips from the captions of real test clips")
@@ -180,12 +192,15 @@ def run(args):
     if args.legibility:
         generated_legibility, real_legibility = _legibility(args, generated, real, spec)
         print(generated_legibility.summary(real=real_legibility))
+        requested = _requested_digit_share(args, generated, labels, spec)
         print(f"real test clips: {identity}")
         report["legibility"] = {
             "generated": generated_legibility.to_dict(),
             "real": real_legibility.to_dict(),
             "real_identity": identity,
         }
+        if labels is not None:
+            report["legibility"]["requested_digit"] = requested
     if args.prompts:
         report["prompts"] = _prompts(generated, *captioned)
     if args.output:
@@ -240,6 +255,25 @@ def _legibility(args, gan, real, spec):
     except ValueError as error:
         raise UserError(str(error).splitlines()[0]) from None
     return generated, real_result
+
+
+def _requested_digit_share(args, clips, labels, spec):
+    """The share of legible frames that read the class asked for; None where it has no meaning.
+
+    Moving MNIST's class is the first digit's, so only one-digit clips name
+    every digit a frame shows.
+    """
+    if labels is None or _spec_digits(spec) != 1:
+        return None
+    from keras_vidgan.metrics import DigitLegibility
+
+    legibility = DigitLegibility(digits=1, batch_size=args.batch_size, seed=args.seed)
+    share = legibility.reading_accuracy(clips, labels[:, None])
+    if share != share:  # NaN: nothing was legible
+        print("requested digit: no legible frame to read")
+        return None
+    print(f"requested digit: {share:.1%} of legible frames show the class asked for")
+    return share
 
 
 def _captioned_test_clips(args, spec, frames, size):
@@ -402,10 +436,10 @@ def _load(path):
 
 def _clip_shape(gan, path):
     generator = gan.sampling_generator
-    if len(generator.inputs) != 1 and not gan.text_conditional:
+    if len(generator.inputs) != 1 and gan.num_classes is None and not gan.text_conditional:
         raise UserError(
             f"{path} has a generator with {len(generator.inputs)} inputs; evaluate takes "
-            "unconditional and text-conditioned generators."
+            "unconditional, class-conditional and text-conditioned generators."
         )
     shape = tuple(generator.output_shape[1:])
     if len(shape) != 4 or None in shape:

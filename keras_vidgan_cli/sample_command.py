@@ -41,7 +41,8 @@ def add_arguments(parser):
                              "other designs and exports make the trained number) (default: "
                              "the trained number)")
     parser.add_argument("--label", type=int, default=None,
-                        help="class of every video, for a class-conditional model")
+                        help="class of every video, for a class-conditional model (default: "
+                             "the video of seed s shows class s mod the number of classes)")
     parser.add_argument("--prompt", default=None, metavar="TEXT",
                         help="what every video shows, for a text-conditioned model (trained "
                              "with --conditional text), e.g. \"the digit 2 moves left and "
@@ -70,9 +71,9 @@ def run(args):
         source = _open(args.model)
     if args.frames is not None:
         source = _with_frames(source, args.model, args.frames)
-    if source.num_classes is not None and args.label is None:
-        raise UserError(f"{args.model} is class-conditional ({source.num_classes} classes); "
-                        "pass --label K with K in [0, num_classes).")
+    if source.num_classes is not None and args.label is None and not args.quiet:
+        print(f"{args.model} is class-conditional: the video of seed s shows class s mod "
+              f"{source.num_classes}, as in the run's sample grids (--label K for one class).")
     if args.label is not None:
         if source.num_classes is None:
             raise UserError(f"{args.model} is not class-conditional; drop --label.")
@@ -121,7 +122,8 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     Args:
         source: a `keras_vidgan.export.VideoSource`.
         seeds: list of ints.
-        label: class of every video, for a conditional source.
+        label: class of every video, for a conditional source; without
+            one, the video of seed `s` shows class `s mod num_classes`.
         batch_size: videos per call.
         progress: a `keras.utils.Progbar`, advanced per batch, or None.
 
@@ -139,11 +141,20 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     batches = []
     for start in range(0, len(seeds), batch_size):
         chunk = seeds[start : start + batch_size]
-        labels = None if label is None else [label] * len(chunk)
+        labels = _labels(source, chunk, label)
         batches.append(source.generate_from_seeds(chunk, labels))
         if progress is not None:
             progress.add(len(chunk))
     return np.concatenate(batches)
+
+
+def _labels(source, seeds, label):
+    if label is not None:
+        return [label] * len(seeds)
+    if source.num_classes is not None:
+        # The run's sample grids cycle through the classes the same way (video i, seed i).
+        return [seed % source.num_classes for seed in seeds]
+    return None
 
 
 def write_samples(source, args, fps):
@@ -182,7 +193,8 @@ def write_interpolation(source, args, fps):
 
     ends = noise_from_seeds([args.seed, args.interpolate], source.latent_dim).numpy()
     path_noise = slerp(ends[0], ends[1], np.linspace(0.0, 1.0, args.num))
-    labels = None if args.label is None else [args.label] * args.num
+    # The whole walk shows one class: --label, or that of --seed.
+    labels = _labels(source, [args.seed] * args.num, args.label)
     clips = np.concatenate([
         source.generate(path_noise[start : start + args.batch_size],
                         None if labels is None else labels[start : start + args.batch_size])

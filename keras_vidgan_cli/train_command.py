@@ -26,11 +26,11 @@ DEFAULTS = {
     "synthesis": None,
     "loss": "bce",
     "r1": 0.1,
-    "ema": 0.999,
+    "ema": 0.9999,
     "g_lr": 1e-3,
     "d_lr": 1e-3,
     "d_steps": 1,
-    "conditional": None,
+    "conditional": "auto",
     "batch_size": 16,
     "epochs": 180,
     "steps_per_epoch": 100,
@@ -106,15 +106,18 @@ def add_arguments(parser):
     objective.add_argument("--d-steps", type=positive_int,
                            help="discriminator updates per generator update "
                            "(default: %(default)s)")
-    objective.add_argument("--conditional", nargs="?", const="class", choices=["class", "text"],
-                           help="`class` (the default when the flag is given alone): a "
+    objective.add_argument("--conditional", nargs="?", const="class",
+                           choices=["class", "text", "none"],
+                           help="`class` (when the flag is given alone): a "
                            "class-conditional model trained on (clip, label) pairs (Moving "
                            "MNIST: the class of the first digit; sample with `keras-vidgan "
                            "sample --label K`); `text`: text-to-video on captioned Moving MNIST, "
                            "or on --data with a caption per video (a <video stem>.txt beside "
                            "each, or one captions.csv), with --model styleganv (the default), vgan "
                            "or mocogan (sample "
-                           "with `keras-vidgan sample --prompt TEXT`)")
+                           "with `keras-vidgan sample --prompt TEXT`); `none`: unconditional "
+                           "(default: class for the sprite synthesis on the built-in "
+                           "moving_mnist, none otherwise)")
     run = parser.add_argument_group("training")
     run.add_argument("--batch-size", type=positive_int,
                      help="global batch size (default: %(default)s)")
@@ -162,6 +165,8 @@ def config_values(args):
     values["verbose"] = PROGRESS[args.progress]
     if values.get("ema") == 0:  # `--ema 0`: the run keeps no moving average
         values["ema"] = None
+    if values.get("conditional") == "none":
+        values["conditional"] = None
     return values
 
 

@@ -32,7 +32,8 @@ SESSION_FIELDS = frozenset(
 )
 # Fields a run directory written by an earlier release may lack: the value those runs used.
 FIELDS_BEFORE_THEIR_FLAG = {
-    "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames"
+    "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
+    "conditional": None,
 }
 
 
@@ -44,10 +45,10 @@ class TrainConfig:
     `keras_vidgan.training.train(config)`; Python code does the same, so a
     notebook runs exactly the command line's recipe. The run directory's
     `config.json` is `config.to_json()`. The defaults are the command
-    line's: the StyleGAN-V design drawing sprites, with R1 (0.1), a moving
-    average of the generator (0.999) and Adam at 1e-3 on one-digit Moving
-    MNIST clips of 16x32x32, 180 epochs of 100 steps (docs/default_run.md
-    says why).
+    line's: the StyleGAN-V design drawing sprites, conditioned on the digit's
+    class, with R1 (0.1), a moving average of the generator (0.9999) and Adam
+    at 1e-3 on one-digit Moving MNIST clips of 16x32x32, 180 epochs of 100
+    steps (docs/default_run.md says why).
 
     Args:
         dataset: built-in dataset, `"moving_mnist"` or `"bouncing_balls"`.
@@ -79,7 +80,9 @@ class TrainConfig:
             as earlier releases stored it, means `"class"`); `"text"` for a
             text-to-video model trained on `(clip, caption)` pairs of
             captioned Moving MNIST, or of `data` with a caption per video
-            (`styleganv`, `vgan` and `mocogan`).
+            (`styleganv`, `vgan` and `mocogan`). The default, `"auto"`, is
+            `"class"` for the sprite synthesis on the built-in Moving MNIST
+            and None otherwise.
         batch_size: global batch size.
         epochs: epochs to train, counting those of earlier sessions.
         steps_per_epoch: GAN steps per epoch.
@@ -134,11 +137,11 @@ class TrainConfig:
     synthesis: str | None = None
     loss: str = "bce"
     r1: float = 0.1
-    ema: float | None = 0.999
+    ema: float | None = 0.9999
     g_lr: float = 1e-3
     d_lr: float = 1e-3
     d_steps: int = 1
-    conditional: str | None = None
+    conditional: str | None = "auto"
     batch_size: int = 16
     epochs: int = 180
     steps_per_epoch: int = 100
@@ -160,12 +163,18 @@ class TrainConfig:
             self.conditional = "class"
         elif self.conditional is False:
             self.conditional = None
+        built_in_digits = self.data is None and self.dataset == "moving_mnist"
         if self.synthesis is None:
             # Sprites measured best on the built-in Moving MNIST (docs/default_run.md); they
             # cannot draw a scene, so anything else keeps the frame synthesis.
-            built_in_digits = self.data is None and self.dataset == "moving_mnist"
             self.synthesis = (
                 "sprites" if self.model == "styleganv" and built_in_digits else "frames"
+            )
+        if self.conditional == "auto":
+            # The digit labels made the sprite default's digits more legible and steadier
+            # (docs/default_run.md); other data has no labels to condition on.
+            self.conditional = (
+                "class" if self.synthesis == "sprites" and built_in_digits else None
             )
 
     @property

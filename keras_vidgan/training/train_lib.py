@@ -571,7 +571,10 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
     total_steps = config.epochs * config.steps_per_epoch
     budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
     compute = config.precision + (", XLA" if config.jit_compile else "")
-    drawing = f" ({config.synthesis})" if config.model == "styleganv" else ""
+    traits = [config.synthesis] if config.model == "styleganv" else []
+    if config.conditional:
+        traits.append(f"{config.conditional}-conditional")
+    drawing = f" ({', '.join(traits)})" if traits else ""
     return [
         f"Run directory: {config.run_dir} ({state})",
         f"  design  {config.model}{drawing}: {type(gan.generator).__name__} against "

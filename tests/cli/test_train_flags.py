@@ -30,7 +30,7 @@ def test_precision_and_xla_flags_reach_the_config():
 
 
 def test_ema_0_turns_the_default_moving_average_off():
-    assert TrainConfig(**config_values(parse_arguments(["train"]))).ema == 0.999
+    assert TrainConfig(**config_values(parse_arguments(["train"]))).ema == 0.9999
     config = TrainConfig(**config_values(parse_arguments(["train", "--ema", "0"])))
     assert config.ema is None
     config.validate()
@@ -44,7 +44,7 @@ def test_help_shows_every_default(capsys):
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
                           ("--epochs EPOCHS", 180), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
-                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--ema DECAY", 0.999),
+                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--ema DECAY", 0.9999),
                           ("--g-lr RATE", 0.001)]:
         entry = text.split(flag + " ", 2)[-1]
         assert f"(default: {default})" in entry.split(" --", 1)[0], flag
@@ -86,12 +86,19 @@ def test_help_and_bad_values_do_not_load_tensorflow():
     )
 
 
-def test_conditional_takes_class_or_text():
+def test_conditional_takes_class_text_or_none_and_defaults_to_class_only_for_sprites():
     cases = ((["--conditional", "text"], "text"), (["--conditional", "class"], "class"),
-             (["--conditional", "--model", "mocogan"], "class"), ([], None))
+             (["--conditional", "--model", "mocogan"], "class"), (["--conditional", "none"], None),
+             # The default: class labels for the sprite default on the built-in digits only.
+             ([], "class"), (["--digits", "2", "--size", "64"], "class"),
+             (["--synthesis", "frames"], None), (["--model", "mocogan"], None),
+             (["--data", "my_videos"], None), (["--dataset", "bouncing_balls"], None))
     for argv, expected in cases:
         args = parse_arguments(["train", *argv])
         assert TrainConfig(**config_values(args)).conditional == expected, argv
+    # A run directory of an earlier release without the field resumes unconditional.
+    assert TrainConfig.from_dict({"model": "styleganv"}).conditional is None
+    assert TrainConfig.from_dict({"model": "styleganv", "synthesis": "sprites"}).conditional is None
 
 
 def test_the_synthesis_defaults_to_sprites_only_for_styleganv_on_built_in_digits():
@@ -119,7 +126,9 @@ def test_the_readme_describes_the_default_run():
     readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
     section = readme.split("## What the default run does", 1)[1].split("\n## ", 1)[0]
     config = TrainConfig(**config_values(parse_arguments(["train"])))
-    assert f"`--model {config.model} --synthesis {config.synthesis}`" in " ".join(section.split())
+    assert config.conditional == "class"
+    assert (f"`--model {config.model} --synthesis {config.synthesis} --conditional "
+            f"{config.conditional}`") in " ".join(section.split())
     steps = config.epochs * config.steps_per_epoch
     assert f"{config.epochs} epochs of {config.steps_per_epoch} steps ({steps:,} GAN steps)" in (
         section
@@ -127,6 +136,6 @@ def test_the_readme_describes_the_default_run():
     assert f"{config.epochs} epochs of {config.steps_per_epoch} steps ({steps:,} steps" in (
         " ".join(section.split())
     )
-    assert (config.r1, config.ema, config.g_lr, config.d_lr) == (0.1, 0.999, 1e-3, 1e-3)
-    image = "docs/images/default_run_sprites_180_epochs.png"
+    assert (config.r1, config.ema, config.g_lr, config.d_lr) == (0.1, 0.9999, 1e-3, 1e-3)
+    image = "docs/images/default_run_class_sprites_ema9999_180_epochs.png"
     assert f"]({image})" in section and os.path.exists(os.path.join(root, image))

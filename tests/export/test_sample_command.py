@@ -136,17 +136,31 @@ def test_flag_errors(gan_file, tmp_path, capsys):
     assert "not class-conditional" in capsys.readouterr().err
 
 
-def test_conditional_export_needs_a_label_in_range(conditional_generator, tmp_path, capsys):
+def test_a_conditional_model_cycles_classes_unless_given_a_label_in_range(
+    conditional_generator, tmp_path, capsys
+):
     from keras_vidgan.export import export_saved_model
 
     export_dir = export_saved_model(conditional_generator, str(tmp_path / "model"))
-    assert sample(export_dir, tmp_path / "a") == 2
-    assert "pass --label" in capsys.readouterr().err
     assert sample(export_dir, tmp_path / "a", "--label", "3") == 2
     assert "out of range" in capsys.readouterr().err
     assert sample(export_dir, tmp_path / "a", "--label", "2", "--num", "2",
                   "--format", "npy") == 0
     assert np.load(tmp_path / "a" / "seed_1.npy").shape == (8, 8, 8, 1)
+    # Without --label the video of seed s shows class s mod 3, as the run's grids do.
+    assert main(["sample", export_dir, "--out", str(tmp_path / "cycled"), "--num", "5",
+                 "--format", "npy"]) == 0
+    assert "the video of seed s shows class s mod 3" in capsys.readouterr().out
+    for seed in range(5):
+        assert sample(export_dir, tmp_path / f"label_{seed % 3}", "--label", str(seed % 3),
+                      "--seed", str(seed), "--num", "1", "--format", "npy") == 0
+        np.testing.assert_array_equal(
+            np.load(tmp_path / "cycled" / f"seed_{seed}.npy"),
+            np.load(tmp_path / f"label_{seed % 3}" / f"seed_{seed}.npy"),
+        )
+    # The classes differ: the cycled videos are not all of one class.
+    assert not np.array_equal(np.load(tmp_path / "cycled" / "seed_3.npy"),
+                              np.load(tmp_path / "a" / "seed_1.npy"))
 
 
 def test_unwritable_output_gives_one_line(gan_file, tmp_path, capsys, monkeypatch):

@@ -58,3 +58,24 @@ def test_user_errors_are_one_line(model_file, capsys, extra, message):
     assert main(["evaluate", model_file, "--num", "2", "--quiet", *extra]) == 2
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error and len(error.strip().splitlines()) == 1
+
+
+def test_a_class_conditional_generator_draws_every_class_and_is_read_for_it(tmp_path, capsys):
+    generator = VGANGenerator(latent_dim=4, frames=16, size=32, channels=1, width=4,
+                              num_classes=10)
+    discriminator = VideoDiscriminator(frames=16, size=32, channels=1, width=4, num_classes=10)
+    gan = GAN(generator, discriminator, seed=0)
+    gan.compile()
+    path = str(tmp_path / "conditional.keras")
+    gan.save(path)
+    output = tmp_path / "result.json"
+    arguments = ["evaluate", path, "--data", "moving_mnist:digits=1", "--num", "8",
+                 "--legibility", "--no-fvd", "--output", str(output)]
+    assert main(arguments) == 0
+    out = capsys.readouterr().out
+    assert "Generating 8 clips, clip i of class i mod 10" in out
+    assert "legible frames: 0.0%" in out
+    # Untrained: no digit to compare with the class asked for.
+    assert "requested digit: no legible frame to read" in out
+    report = json.loads(output.read_text())["legibility"]
+    assert report["requested_digit"] is None and report["generated"]["num_clips"] == 8

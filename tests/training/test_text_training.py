@@ -131,11 +131,12 @@ def test_the_readme_text_run_is_what_the_command_trains():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
     section = readme.split("## Text-to-video", 1)[1].split("\n## ", 1)[0]
-    command = ["train", "--conditional", "text", "--synthesis", "frames", "--epochs", "120"]
+    command = ["train", "--conditional", "text", "--synthesis", "frames", "--ema", "0.999",
+               "--epochs", "120"]
     assert f"`keras-vidgan {' '.join(command)}`" in section
     config = TrainConfig(**config_values(parse_arguments(command)))
-    assert (config.model, config.conditional, config.digits, config.synthesis) == (
-        "styleganv", "text", 1, "frames"
+    assert (config.model, config.conditional, config.digits, config.synthesis, config.ema) == (
+        "styleganv", "text", 1, "frames", 0.999
     )
     steps = config.epochs * config.steps_per_epoch
     assert f"after its {config.epochs} epochs ({steps:,} steps" in section

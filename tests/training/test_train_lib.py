@@ -43,7 +43,8 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     out, lines = finished_run
     assert lines[0] == f"Run directory: {out} (new run)"
     assert lines[1].startswith(
-        "  design  styleganv (sprites): StyleGANVGenerator against StyleGANVDiscriminator; "
+        "  design  styleganv (sprites, class-conditional): StyleGANVGenerator against "
+        "StyleGANVDiscriminator; "
         "loss bce"
     )
     assert lines[2] == (
@@ -108,7 +109,7 @@ def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_r
         train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "loss": "hinge", "ema": 0.9}))
     message = str(refusal.value)
     assert "loss is 'bce' there, 'hinge' here" in message
-    assert "ema is 0.999 there, 0.9 here" in message
+    assert "ema is 0.9999 there, 0.9 here" in message
     assert "checkpoint epoch_0001.keras" in message
     assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
 

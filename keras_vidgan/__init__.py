@@ -6,9 +6,21 @@ each serializable class is registered with Keras: after `import keras_vidgan`,
 a fresh process. The `keras-vidgan` command lives in the separate
 `keras_vidgan_cli` package, which parses its arguments before importing this
 one (and TensorFlow), so that `--help` and argument errors are instant.
+
+Importing it before TensorFlow also turns on TensorFlow's oneDNN CPU kernels
+(see below); `TF_ENABLE_ONEDNN_OPTS=0` keeps them off.
 """
 
-from keras_vidgan import (
+import os
+
+# TensorFlow turns its oneDNN kernels on by default only on CPUs with AVX-512's
+# neural-network instructions. Elsewhere (an AVX2 AMD EPYC, for one) the gradients of
+# 3D convolutions and transposed 3D convolutions, the bulk of VGAN, TGAN, MoCoGAN and
+# DVD-GAN, fall back to kernels 50 to 200 times slower. TensorFlow reads the variable
+# once, when it loads, so this only helps where the package is imported first.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+
+from keras_vidgan import (  # noqa: E402
     data,
     datasets,
     export,
@@ -20,8 +32,8 @@ from keras_vidgan import (
     training,
     utils,
 )
-from keras_vidgan.models.gan import GAN
-from keras_vidgan.version import __version__
+from keras_vidgan.models.gan import GAN  # noqa: E402
+from keras_vidgan.version import __version__  # noqa: E402
 
 __all__ = [
     "GAN",

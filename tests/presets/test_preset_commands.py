@@ -25,7 +25,11 @@ def test_sample_writes_the_library_s_clips_in_every_format(tmp_path, preset_clip
         flags = ["--num", "2", "--seed", "3", "--format", file_format, "--quiet"]
         assert main(["sample", "--preset", "moving_mnist_64", "--out", str(out), *flags]) == 0
         assert sorted(os.listdir(out)) == [f"seed_3.{file_format}", f"seed_4.{file_format}"]
-    np.testing.assert_array_equal(np.load(tmp_path / "npy" / "seed_4.npy"), preset_clips[1])
+    # The same clip, up to one grey level where a float lands near a rounding edge: the
+    # command samples in batches of its own, and other shapes may take other CPU kernels.
+    written = np.load(tmp_path / "npy" / "seed_4.npy").astype(int)
+    assert np.abs(written - preset_clips[1].astype(int)).max() <= 1
+    assert np.mean(written == preset_clips[1]) > 0.999
 
     import av
 

@@ -19,11 +19,14 @@ import argparse
 import json
 import os
 
-import numpy as np
-import tensorflow as tf
-
+# keras_vidgan before TensorFlow: its import turns on TensorFlow's oneDNN CPU kernels, which
+# TensorFlow reads only when it loads (README, "The same run from Python").
 import keras_vidgan
 from keras_vidgan.export import export_saved_model, noise_from_seeds, read_export_metadata
+
+# isort: split
+import numpy as np
+import tensorflow as tf
 
 parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
 parser.add_argument("--model", help="run directory or .keras file (default: train a tiny GAN)")

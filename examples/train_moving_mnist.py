@@ -16,9 +16,12 @@ readable as digits (see the README).
 
 import argparse
 
-import keras
-
+# keras_vidgan before Keras: its import turns on TensorFlow's oneDNN CPU kernels, which
+# TensorFlow reads only when it loads (README, "The same run from Python").
 import keras_vidgan
+
+# isort: split
+import keras
 
 parser = argparse.ArgumentParser(description="Train a video GAN on Moving MNIST.")
 parser.add_argument("--epochs", type=int, default=3)

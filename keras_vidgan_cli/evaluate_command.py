@@ -190,9 +190,15 @@ def run(args):
         print(result.summary())
         report = result.to_dict()
     if args.legibility:
-        generated_legibility, real_legibility = _legibility(args, generated, real, spec)
+        generated_legibility, real_legibility, requested = _legibility(
+            args, generated, real, spec, labels
+        )
         print(generated_legibility.summary(real=real_legibility))
-        requested = _requested_digit_share(args, generated, labels, spec)
+        if requested is not None and requested != requested:  # NaN: nothing was legible
+            print("requested digit: no legible frame to read")
+            requested = None
+        elif requested is not None:
+            print(f"requested digit: {requested:.1%} of legible frames show the class asked for")
         print(f"real test clips: {identity}")
         report["legibility"] = {
             "generated": generated_legibility.to_dict(),
@@ -234,8 +240,12 @@ def _fvd(args, gan, real, identity, features):
         raise UserError(str(error).splitlines()[0]) from None
 
 
-def _legibility(args, gan, real, spec):
-    """`(generated, real)` `LegibilityResult`s: every frame of `--num` clips of each."""
+def _legibility(args, gan, real, spec, labels=None):
+    """`(generated, real, requested)`: `LegibilityResult`s of `--num` clips of each.
+
+    `requested` is the share of legible generated frames showing the class asked
+    for (`labels`), or None where it has no meaning (see `_requested_digit_share`).
+    """
     from keras_vidgan.metrics import DigitLegibility
 
     digits = _spec_digits(spec)
@@ -254,26 +264,20 @@ def _legibility(args, gan, real, spec):
         )
     except ValueError as error:
         raise UserError(str(error).splitlines()[0]) from None
-    return generated, real_result
+    return generated, real_result, _requested_digit_share(legibility, gan, labels, digits)
 
 
-def _requested_digit_share(args, clips, labels, spec):
-    """The share of legible frames that read the class asked for; None where it has no meaning.
+def _requested_digit_share(legibility, clips, labels, digits):
+    """The share of legible frames that read the class asked for (NaN: none is legible).
+
+    None where it has no meaning.
 
     Moving MNIST's class is the first digit's, so only one-digit clips name
     every digit a frame shows.
     """
-    if labels is None or _spec_digits(spec) != 1:
+    if labels is None or digits != 1:
         return None
-    from keras_vidgan.metrics import DigitLegibility
-
-    legibility = DigitLegibility(digits=1, batch_size=args.batch_size, seed=args.seed)
-    share = legibility.reading_accuracy(clips, labels[:, None])
-    if share != share:  # NaN: nothing was legible
-        print("requested digit: no legible frame to read")
-        return None
-    print(f"requested digit: {share:.1%} of legible frames show the class asked for")
-    return share
+    return legibility.reading_accuracy(clips, labels[:, None])
 
 
 def _captioned_test_clips(args, spec, frames, size):

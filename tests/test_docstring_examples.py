@@ -24,6 +24,10 @@ import pytest
 
 import keras_vidgan
 
+# What is checked is that each example runs as written and prints what it says, not its graph:
+# tf.functions run eagerly (tests/conftest.py). Export and serving are traced in tests/export.
+pytestmark = pytest.mark.eager_functions
+
 NEEDS_CLUSTER = "needs a TF_CONFIG cluster of worker processes (tests/training starts one)"
 SKIPPED = {
     "keras_vidgan.training.cluster_config.multi_worker_strategy": NEEDS_CLUSTER,

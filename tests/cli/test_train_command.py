@@ -15,6 +15,9 @@ from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.training import ConfigError, TrainConfig, train
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 TINY = [
     "--model",
     "vgan",

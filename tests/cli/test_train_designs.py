@@ -15,6 +15,9 @@ from keras_vidgan.training import TrainConfig, train
 from keras_vidgan.training.run_directory import load_gan
 from keras_vidgan_cli.main import main
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 TINY = {**TINY_RUN, "epochs": 1}
 
 

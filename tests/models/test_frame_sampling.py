@@ -14,7 +14,8 @@ from keras_vidgan.models import GAN, DualDiscriminator
 from keras_vidgan.models.model_blocks import FrameSampler
 from keras_vidgan.models.model_zoo import build_design
 
-pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+# Slow: started first. Eager: what is checked is the run, not its graph (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.eager_functions]
 
 
 def _frame_numbers(count=64, frames=8):

@@ -248,6 +248,7 @@ def _design(seed=11, synthesis="frames", **compile_kwargs):
     [{}, {"loss": "hinge", "r1": 1.0}, {"loss": "lsgan", "r1": 1.0, "synthesis": "sprites"}],
     ids=["bce", "hinge_r1", "lsgan_r1_sprites"],
 )
+@pytest.mark.eager_functions  # the objectives' arithmetic; the mirrored test traces them
 def test_each_objective_trains_on_sampled_frames(compile_kwargs):
     gan = _design(**compile_kwargs)
     before = [np.array(w) for w in gan.get_weights()]
@@ -258,6 +259,7 @@ def test_each_objective_trains_on_sampled_frames(compile_kwargs):
     assert all(changed[:generator_weights]) and any(changed[generator_weights:])
 
 
+@pytest.mark.eager_functions  # the draws and the resume; the mirrored test traces them
 def test_frame_times_come_from_the_seed_and_step_and_training_resumes_exactly(tmp_path):
     gan = _design(loss="lsgan")
     times = []

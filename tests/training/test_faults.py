@@ -12,7 +12,8 @@ from helpers.tiny_runs import TINY_RUN
 
 from keras_vidgan.training import ConfigError, TrainConfig, TrainingDiverged, train
 
-pytestmark = pytest.mark.slow  # a minute or more: started first (tests/conftest.py)
+# Slow: started first. Eager: what is checked is the run, not its graph (tests/conftest.py).
+pytestmark = [pytest.mark.slow, pytest.mark.eager_functions]
 
 TINY = TINY_RUN
 # Learning rates no network survives: a loss is infinite after the first step.

@@ -24,6 +24,9 @@ from keras_vidgan.training.train_lib import (
 )
 from keras_vidgan_cli.main import main
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 # One flat grey per video; two videos share a caption, so the grid's prompts are distinct ones.
 VIDEOS = {"night.mp4": (30, "a dark night, no moon"), "fog.mp4": (120, "grey fog rolls in"),
           "more_fog.mp4": (130, "grey fog rolls in"), "snow.mp4": (220, "bright snow falls")}

@@ -11,6 +11,9 @@ from keras_vidgan.datasets.motion_captions import every_caption, fixed_prompts
 from keras_vidgan.training import ConfigError, TrainConfig, train
 from keras_vidgan.training.train_lib import check_resumable, text_encoder_settings
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 TEXT = {**TINY_RUN, "epochs": 1, "model": "mocogan", "conditional": "text"}
 
 

@@ -14,6 +14,9 @@ from keras_vidgan.data import DataError
 from keras_vidgan.training import ConfigError, TrainConfig, train
 from keras_vidgan.training.train_lib import check_resumable, precision_warning
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 # The recipe's own tests run its default design.
 TINY = {**TINY_RUN, **DEFAULT_DESIGN, "epochs": 1}
 

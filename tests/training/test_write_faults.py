@@ -17,6 +17,9 @@ from keras_vidgan.models.gan import GAN
 from keras_vidgan.training import ConfigError, TrainConfig, TrainingFailed, load_gan, train
 from keras_vidgan.training.training_log import read_training_csv
 
+# What is checked is the run, not its graph: tf.functions run eagerly (tests/conftest.py).
+pytestmark = pytest.mark.eager_functions
+
 TINY = TINY_RUN
 TINY_FLAGS = ["--model", "vgan", "--r1", "0", "--frames", "8", "--width", "4", "--latent-dim", "8",
               "--batch-size", "2",

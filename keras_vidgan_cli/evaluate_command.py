@@ -268,12 +268,11 @@ def _legibility(args, gan, real, spec, labels=None):
 
 
 def _requested_digit_share(legibility, clips, labels, digits):
-    """The share of legible frames that read the class asked for (NaN: none is legible).
+    """The share of legible frames that read the class asked for.
 
-    None where it has no meaning.
-
-    Moving MNIST's class is the first digit's, so only one-digit clips name
-    every digit a frame shows.
+    NaN where no frame is legible. None without labels or on clips of several
+    digits: Moving MNIST's class is the first digit's, so only one-digit clips
+    name every digit a frame shows.
     """
     if labels is None or digits != 1:
         return None

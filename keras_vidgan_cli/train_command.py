@@ -24,6 +24,7 @@ DEFAULTS = {
     "model": "styleganv",
     "sampled_frames": 3,
     "synthesis": None,
+    "sprite_placement": "bilinear",
     "loss": "bce",
     "r1": 0.1,
     "ema": 0.9999,
@@ -89,6 +90,10 @@ def add_arguments(parser):
                            "and other moving objects on a plain background) (default: "
                            "sprites for styleganv on the built-in moving_mnist, frames "
                            "otherwise)")
+    objective.add_argument("--sprite-placement", choices=["bilinear", "whole_pixels"],
+                           help="styleganv sprites: place each sprite anywhere, blending two "
+                           "pixel shifts (bilinear), or at the nearest whole pixel, as Moving "
+                           "MNIST draws its digits (whole_pixels) (default: %(default)s)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")

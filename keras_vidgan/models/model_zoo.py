@@ -26,6 +26,7 @@ def build_design(
     sampled_frames=3,
     synthesis="frames",
     sprites=1,
+    sprite_placement="bilinear",
     dtype=None,
     text_encoder=None,
 ):
@@ -54,8 +55,8 @@ def build_design(
         upsampling: VGAN's upsampling, `"icnr"`, `"transpose"` or `"resize"`.
         sampled_frames: frames per clip that StyleGAN-V's discriminator
             scores (and its generator renders) in training.
-        synthesis, sprites: how the StyleGAN-V generator draws a frame
-            (`StyleGANVGenerator`); other designs ignore them.
+        synthesis, sprites, sprite_placement: how the StyleGAN-V generator
+            draws a frame (`StyleGANVGenerator`); other designs ignore them.
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
@@ -134,7 +135,8 @@ def build_design(
     if design == "styleganv":
         generator = StyleGANVGenerator(
             content_dim=latent_dim, width=width, num_classes=num_classes,
-            text_encoder=text_encoder, synthesis=synthesis, sprites=sprites, name="generator",
+            text_encoder=text_encoder, synthesis=synthesis, sprites=sprites,
+            sprite_placement=sprite_placement, name="generator",
             **shared
         )
         return generator, StyleGANVDiscriminator(

@@ -19,6 +19,8 @@ MOTION_INPUTS = ("seed", "style")
 # How a frame is drawn (`synthesis`): by the synthesis network at every time, or as
 # sprites drawn once per clip and moved over a black canvas.
 SYNTHESES = ("frames", "sprites")
+# Where a sprite's corner lands: anywhere (bilinear), or on the nearest whole pixel.
+SPRITE_PLACEMENTS = ("bilinear", "whole_pixels")
 
 
 @keras.saving.register_keras_serializable(package="keras_vidgan")
@@ -56,7 +58,11 @@ class StyleGANVGenerator(VideoModel):
       time embedding to each sprite's top-left corner at time `t`; a frame
       is the sprites placed there on a black canvas (bilinear between
       pixels, so the corners train by gradient), combined by pixel-wise
-      maximum. Content then cannot change within a clip, only move: the
+      maximum. With `sprite_placement="whole_pixels"` each corner is
+      rounded to a whole pixel, as Moving MNIST draws its digits, so a
+      frame holds the sprite exactly, never a blend of two shifts; the
+      corners still train through the bilinear placement's gradient
+      (a straight-through estimator). Content then cannot change within a clip, only move: the
       prior of scenes of rigid objects on a plain background, such as
       Moving MNIST, where it keeps each digit's identity by construction;
       it cannot draw a textured or changing scene. It is cheaper too: the
@@ -130,6 +136,9 @@ class StyleGANVGenerator(VideoModel):
             clip and moved over a black canvas (see above).
         sprites: int. Sprites per clip with `synthesis="sprites"` (the
             digits of a Moving MNIST clip).
+        sprite_placement: str. With `synthesis="sprites"`, `"bilinear"`
+            (a corner between pixels blends the sprite's shifts) or
+            `"whole_pixels"` (corners rounded, see above).
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -172,10 +181,12 @@ class StyleGANVGenerator(VideoModel):
         text_encoder=None,
         synthesis="frames",
         sprites=1,
+        sprite_placement="bilinear",
         **kwargs,
     ):
         check_positive_int("motion_spacing", motion_spacing)
         check_positive_int("sprites", sprites)
+        check_choice("sprite_placement", sprite_placement, SPRITE_PLACEMENTS)
         check_choice("motion_input", motion_input, MOTION_INPUTS)
         check_choice("synthesis", synthesis, SYNTHESES)
         latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
@@ -196,7 +207,7 @@ class StyleGANVGenerator(VideoModel):
         else:
             renderer = _sprite_renderer(
                 frames, size, channels, width, content_dim, motion_dim, motion_spacing,
-                num_classes, sprites, text_conditional,
+                num_classes, sprites, sprite_placement, text_conditional,
             )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
@@ -346,7 +357,7 @@ def _renderer(
 
 def _sprite_renderer(
     frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, sprites,
-    text_conditional,
+    placement, text_conditional,
 ):
     """`render`'s network for `synthesis="sprites"`: sprites from `w`, moved by the time embedding.
 
@@ -385,17 +396,29 @@ def _sprite_renderer(
     ) * float(size - sprite_size)
     corners = layers.Reshape((-1, sprites, 2))(corners)  # [B, K, N, (row, column)]
 
-    # Placing a sprite at a fractional corner p is a product with a shift matrix
-    # A[i, j] = max(0, 1 - |i - j - p|) on each axis (bilinear interpolation): exact
-    # at whole pixels and differentiable in p, so the positions train by gradient.
     offsets = (np.arange(size)[:, None] - np.arange(sprite_size)[None, :]).astype("float32")
-    rows = ops.relu(1.0 - ops.abs(corners[..., 0, None, None] - offsets))  # [B, K, N, H, s]
-    columns = ops.relu(1.0 - ops.abs(corners[..., 1, None, None] - offsets))  # [B, K, N, W, s]
-    placed = ops.einsum("bknij,bjlnc->bknilc", rows, ink)
-    placed = ops.einsum("bknilc,bknml->bknimc", placed, columns)  # [B, K, N, H, W, C]
+    if placement == "bilinear":
+        placed = _place(ink, corners, offsets)
+    else:
+        # The forward pass draws the sprite at the rounded corner; the corners' gradient is
+        # the bilinear placement's, and the ink's comes through the rounded placement.
+        exact = _place(ink, ops.stop_gradient(ops.round(corners)), offsets)
+        moved = _place(ops.stop_gradient(ink), corners, offsets)
+        placed = exact + moved - ops.stop_gradient(moved)
     frames_out = ops.max(placed, axis=2) * 2.0 - 1.0
     inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
     return keras.Model(inputs, frames_out, name="renderer")
+
+
+def _place(ink, corners, offsets):
+    """Sprites `[B, s, s, N, C]` placed at corners `[B, K, N, 2]`: `[B, K, N, H, W, C]`."""
+    # Placing a sprite at a fractional corner p is a product with a shift matrix
+    # A[i, j] = max(0, 1 - |i - j - p|) on each axis (bilinear interpolation): exact
+    # at whole pixels and differentiable in p, so the positions train by gradient.
+    rows = ops.relu(1.0 - ops.abs(corners[..., 0, None, None] - offsets))  # [B, K, N, H, s]
+    columns = ops.relu(1.0 - ops.abs(corners[..., 1, None, None] - offsets))  # [B, K, N, W, s]
+    placed = ops.einsum("bknij,bjlnc->bknilc", rows, ink)
+    return ops.einsum("bknilc,bknml->bknimc", placed, columns)
 
 
 def _upsampling_stages(x, style, widths, width, prefix):

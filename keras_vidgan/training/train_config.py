@@ -20,6 +20,8 @@ STRATEGIES = ("default", "mirrored", "multiworker")
 CONDITIONS = ("class", "text")
 # How the styleganv generator draws a frame (models.styleganv_generator.SYNTHESES).
 SYNTHESES = ("frames", "sprites")
+# Where the sprite synthesis puts a sprite (models.styleganv_generator.SPRITE_PLACEMENTS).
+SPRITE_PLACEMENTS = ("bilinear", "whole_pixels")
 # The designs whose generator and discriminators take text (models.model_zoo.TEXT_DESIGNS).
 TEXT_DESIGNS = ("vgan", "mocogan", "styleganv")
 # Keras dtype policies of the networks: what they compute in (their weights stay float32).
@@ -33,7 +35,7 @@ SESSION_FIELDS = frozenset(
 # Fields a run directory written by an earlier release may lack: the value those runs used.
 FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
-    "conditional": None,
+    "conditional": None, "sprite_placement": "bilinear",
 }
 
 
@@ -70,6 +72,9 @@ class TrainConfig:
             drawn once per clip and moved over a black canvas
             (`StyleGANVGenerator`). None picks `"sprites"` for `styleganv`
             on the built-in Moving MNIST and `"frames"` otherwise.
+        sprite_placement: with the sprite synthesis, `"bilinear"` (a sprite
+            may sit between pixels) or `"whole_pixels"` (its corner is
+            rounded, as Moving MNIST places its digits).
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         ema: decay of the generator's moving average, or None for none.
@@ -135,6 +140,7 @@ class TrainConfig:
     model: str = "styleganv"
     sampled_frames: int = 3
     synthesis: str | None = None
+    sprite_placement: str = "bilinear"
     loss: str = "bce"
     r1: float = 0.1
     ema: float | None = 0.9999
@@ -202,6 +208,13 @@ class TrainConfig:
         _choice("model", self.model, DESIGNS)
         _choice("loss", self.loss, tuple(LOSSES))
         _choice("synthesis", self.synthesis, SYNTHESES)
+        _choice("sprite_placement", self.sprite_placement, SPRITE_PLACEMENTS)
+        if self.sprite_placement != "bilinear" and self.synthesis != "sprites":
+            raise ConfigError(
+                f"sprite_placement {self.sprite_placement!r} places the sprite synthesis' "
+                f"sprites; got synthesis {self.synthesis!r}. Add --synthesis sprites, or drop "
+                "--sprite-placement."
+            )
         if self.synthesis != "frames" and self.model != "styleganv":
             raise ConfigError(
                 f"synthesis {self.synthesis!r} is a styleganv option; got model {self.model!r}. "

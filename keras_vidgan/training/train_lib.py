@@ -317,6 +317,10 @@ def checkpoint_settings(gan):
         settings["latent_dim"] = gan.generator.latent_dim
     if "synthesis" in gan.generator.get_config():
         settings["synthesis"] = gan.generator.synthesis
+        # Generators saved before the option placed their sprites bilinearly.
+        settings["sprite_placement"] = gan.generator.get_config().get(
+            "sprite_placement", "bilinear"
+        )
     return settings
 
 
@@ -448,6 +452,7 @@ def build_gan(config, captions=None):
         sampled_frames=config.sampled_frames,
         synthesis=config.synthesis,
         sprites=config.digits,
+        sprite_placement=config.sprite_placement,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,

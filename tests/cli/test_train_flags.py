@@ -119,6 +119,19 @@ def test_the_synthesis_defaults_to_sprites_only_for_styleganv_on_built_in_digits
         TrainConfig(model="vgan", synthesis="sprites").validate()
 
 
+def test_sprite_placement_is_a_flag_of_the_sprite_synthesis():
+    def config(*flags):
+        return TrainConfig(**config_values(parse_arguments(["train", *flags])))
+
+    assert config("--sprite-placement", "whole_pixels").sprite_placement == "whole_pixels"
+    from keras_vidgan.training import ConfigError
+
+    with pytest.raises(ConfigError, match="sprite_placement 'whole_pixels' places the sprite"):
+        config("--sprite-placement", "whole_pixels", "--synthesis", "frames").validate()
+    with pytest.raises(SystemExit):
+        parse_arguments(["train", "--sprite-placement", "nearest"])
+
+
 def test_the_readme_describes_the_default_run():
     import os
 

@@ -70,10 +70,13 @@ CASES = {
         (2, 8, 32, 32, 1),
         output_range=(-1, 1),
     ),
-    # Two class-conditional sprites moved over a black canvas.
+    # Two class-conditional sprites moved over a black canvas, on whole pixels.
     "generator_sprites": ModelCase(
         StyleGANVGenerator,
-        {**GENERATOR, "synthesis": "sprites", "sprites": 2, "num_classes": 3},
+        {
+            **GENERATOR, "synthesis": "sprites", "sprites": 2, "num_classes": 3,
+            "sprite_placement": "whole_pixels",
+        },
         [_noise(), LABELS],
         (2, 8, 32, 32, 1),
         output_range=(-1, 1),
@@ -213,6 +216,45 @@ def test_the_discriminator_reads_the_time_gaps(saved):
     assert scores[0] == pytest.approx(scores[2], abs=1e-6)
 
 
+def _linear_loss_gradients(generator, noise, layers):
+    """Gradients of a fixed random linear function of the clips for the named renderer layers."""
+    weights = np.random.default_rng(13).normal(size=(2, 8, 32, 32, 1)).astype("float32")
+    renderer = generator.get_layer("renderer")
+    variables = [v for name in layers for v in renderer.get_layer(name).trainable_variables]
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(generator(noise, training=True) * weights)
+    return [_numpy(gradient) for gradient in tape.gradient(loss, variables)]
+
+
+def test_whole_pixel_placement_draws_the_rounded_corner_and_trains_the_corner_bilinearly():
+    whole = StyleGANVGenerator(**GENERATOR, synthesis="sprites", sprite_placement="whole_pixels")
+    bilinear = StyleGANVGenerator(**GENERATOR, synthesis="sprites")
+    bilinear.set_weights(whole.get_weights())
+    noise = _noise(seed=12)
+    # The forward pass is the sprite at the nearest whole pixel: never a blend. (The
+    # bilinear corner set through the sigmoid is a whole pixel up to float rounding.)
+    at_3 = _sprite_at(bilinear, 3.0, noise)
+    np.testing.assert_allclose(_sprite_at(whole, 3.25, noise), at_3, atol=1e-5)
+    np.testing.assert_allclose(_sprite_at(whole, 3.75, noise), _sprite_at(bilinear, 4.0, noise),
+                               atol=1e-5)
+    assert np.abs(_sprite_at(bilinear, 3.25, noise) - at_3).max() > 0.05
+
+    # The loss is linear in the pixels, so the corner's gradient (the position layer's) is
+    # the bilinear placement's at the same fractional corner, and the ink's gradient is the
+    # one of the sprite drawn where the forward pass put it.
+    _sprite_at(whole, 3.25, noise)
+    _sprite_at(bilinear, 3.25, noise)
+    position = ["position"]
+    for got, expected in zip(_linear_loss_gradients(whole, noise, position),
+                             _linear_loss_gradients(bilinear, noise, position)):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+    assert np.abs(_linear_loss_gradients(whole, noise, position)[1]).max() > 1e-3
+    ink_of_whole = _linear_loss_gradients(whole, noise, ["sprite_rgb"])
+    _sprite_at(bilinear, 3.0, noise)
+    for got, expected in zip(ink_of_whole, _linear_loss_gradients(bilinear, noise, ["sprite_rgb"])):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="`sampled_frames` \\(9\\) cannot exceed"):
         StyleGANVDiscriminator(**CLIP, width=2, sampled_frames=9)
@@ -226,6 +268,8 @@ def test_bad_arguments():
         StyleGANVGenerator(**GENERATOR, synthesis="sprite")
     with pytest.raises(ValueError, match="`sprites` must be a positive integer"):
         StyleGANVGenerator(**GENERATOR, synthesis="sprites", sprites=0)
+    with pytest.raises(ValueError, match="`sprite_placement` must be one of"):
+        StyleGANVGenerator(**GENERATOR, synthesis="sprites", sprite_placement="nearest")
     with pytest.raises(ValueError, match="the generator must render frames at given times"):
         GAN(
             VGANGenerator(latent_dim=8, width=2, **CLIP),

@@ -85,6 +85,7 @@ def test_config_json_is_the_config(finished_run):
         {"batch_size": 4},
         {"digits": 2},
         {"precision": "mixed_float16"},
+        {"sprite_placement": "whole_pixels"},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -125,6 +126,20 @@ def test_the_checkpoint_records_its_precision(finished_run, tmp_path):
         train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "precision": "mixed_bfloat16"}))
     assert "precision is 'float32' there, 'mixed_bfloat16' here" in str(refusal.value)
     assert "checkpoint epoch_0001.keras" in str(refusal.value)
+
+
+def test_the_checkpoint_records_where_its_sprites_are_placed(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    assert stored["synthesis"] == "sprites"
+    (out / "config.json").write_text(json.dumps({**stored, "sprite_placement": "whole_pixels"}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2,
+                                           "sprite_placement": "whole_pixels"}))
+    assert "sprite_placement is 'bilinear' there, 'whole_pixels' here" in str(refusal.value)
+    # A run directory of an earlier release, without the field, placed its sprites bilinearly.
+    del stored["sprite_placement"]
+    assert TrainConfig.from_dict(stored).sprite_placement == "bilinear"
 
 
 def test_xla_is_a_session_setting_and_runs_before_it_trained_in_float32(tmp_path):

@@ -25,6 +25,7 @@ DEFAULTS = {
     "sampled_frames": 3,
     "synthesis": None,
     "sprite_placement": "bilinear",
+    "auxiliary_classifier": False,
     "loss": "bce",
     "r1": 0.1,
     "ema": 0.9999,
@@ -94,6 +95,10 @@ def add_arguments(parser):
                            help="styleganv sprites: place each sprite anywhere, blending two "
                            "pixel shifts (bilinear), or at the nearest whole pixel, as Moving "
                            "MNIST draws its digits (whole_pixels) (default: %(default)s)")
+    objective.add_argument("--auxiliary-classifier", action="store_true",
+                           help="class-conditional styleganv: the discriminator also predicts "
+                           "the clip's class and the generator is trained to make the class it "
+                           "was given readable (AC-GAN's auxiliary classifier)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")

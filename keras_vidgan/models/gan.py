@@ -2,7 +2,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.losses import GANLoss, gradient_penalty, r1_penalty
+from keras_vidgan.losses import (
+    GANLoss,
+    auxiliary_classifier_discriminator_loss,
+    auxiliary_classifier_generator_loss,
+    gradient_penalty,
+    r1_penalty,
+)
 from keras_vidgan.models.model_blocks import stateless_frame_picks
 
 # The clips a discriminator call scores, in the order of their frame-pick streams.
@@ -34,7 +40,12 @@ class GAN(keras.Model):
       labels `[B]`, or `[B, D]` whose first column is used). Generated clips
       get the labels of the real batch, so the class mix follows the data.
       Discriminators with `num_classes` receive `[clips, labels]` too
-      (projection discriminators); the others only see clips.
+      (projection discriminators); the others only see clips. A
+      discriminator that returns `[logits, class_logits]` (an auxiliary
+      classifier, as in AC-GAN) also learns the real clips' classes, and
+      the generator is asked to make the classes it was given readable
+      (`keras_vidgan.losses.auxiliary_classifier_*`, added to `d_loss` and
+      `g_loss`).
     - a text-conditioned generator (one with a `text_encoder` attribute, see
       `keras_vidgan.layers.TextEncoder`) takes `[noise, texts]`; the dataset
       must yield `(clip, caption)` pairs (tf.string `[B]`). Generated clips
@@ -515,12 +526,25 @@ class GAN(keras.Model):
     def score(self, discriminator, clips, labels=None, training=True, times=None):
         """float32 logits `[B, K]` of one discriminator, with times and labels (or texts) if it
         takes them."""
+        return self.score_and_classify(discriminator, clips, labels, training, times)[0]
+
+    def score_and_classify(self, discriminator, clips, labels=None, training=True, times=None):
+        """`(logits [B, K], class_logits [B, classes] or None)` of one discriminator.
+
+        The class logits come from a discriminator with an auxiliary
+        classifier (it returns two outputs), None from any other.
+        """
         inputs = [clips] + ([times] if times is not None else [])
         if _takes_condition(discriminator):
             inputs.append(labels)
-        logits = discriminator(inputs[0] if len(inputs) == 1 else inputs, training=training)
+        outputs = discriminator(inputs[0] if len(inputs) == 1 else inputs, training=training)
+        logits, class_logits = (
+            outputs if isinstance(outputs, (list, tuple)) else (outputs, None)
+        )
         logits = tf.cast(logits, tf.float32)
-        return tf.reshape(logits, [tf.shape(logits)[0], -1])
+        if class_logits is not None:
+            class_logits = tf.cast(class_logits, tf.float32)
+        return tf.reshape(logits, [tf.shape(logits)[0], -1]), class_logits
 
     def discriminator_step(self, real, labels=None, first_frames=None, offset=0):
         """One discriminator update: real clips towards "real", generated clips towards "fake".
@@ -565,7 +589,11 @@ class GAN(keras.Model):
             for index, (_, discriminator) in enumerate(self._discriminator_list):
                 real_view, fake_view, times = views[index]
                 with self.frame_picks(offset, index, "real"):
-                    real_logits = self.score(discriminator, real_view, labels, times=times)
+                    real_logits, real_classes = self.score_and_classify(
+                        discriminator, real_view, labels, times=times
+                    )
+                if real_classes is not None:
+                    per_example += auxiliary_classifier_discriminator_loss(labels, real_classes)
                 with self.frame_picks(offset, index, "generated"):
                     fake_logits = self.score(discriminator, fake_view, labels, times=times)
                 if mismatched is not None and _takes_condition(discriminator):
@@ -628,8 +656,12 @@ class GAN(keras.Model):
                     )
                     clips = self.generator.render(inputs, times, training=True)
                 with self.frame_picks(self.d_steps, index, "generated"):
-                    logits = self.score(discriminator, clips, labels, times=times)
+                    logits, classes = self.score_and_classify(
+                        discriminator, clips, labels, times=times
+                    )
                     adversarial += self.generator_loss(logits)
+                if classes is not None:
+                    adversarial += auxiliary_classifier_generator_loss(labels, classes)
             loss = tf.nn.compute_average_loss(adversarial) + regularization / num_replicas
             scaled_loss = self.g_optimizer.scale_loss(loss)
         variables = self.generator.trainable_variables

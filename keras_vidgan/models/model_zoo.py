@@ -27,6 +27,7 @@ def build_design(
     synthesis="frames",
     sprites=1,
     sprite_placement="bilinear",
+    auxiliary_classifier=False,
     dtype=None,
     text_encoder=None,
 ):
@@ -57,6 +58,9 @@ def build_design(
             scores (and its generator renders) in training.
         synthesis, sprites, sprite_placement: how the StyleGAN-V generator
             draws a frame (`StyleGANVGenerator`); other designs ignore them.
+        auxiliary_classifier: `styleganv` with `num_classes`: its
+            discriminator also predicts the class (AC-GAN's auxiliary
+            classifier, `StyleGANVDiscriminator`).
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
@@ -144,6 +148,7 @@ def build_design(
             sampled_frames=sampled_frames,
             num_classes=num_classes,
             text_encoder=text_encoder,
+            auxiliary_classifier=auxiliary_classifier,
             name="discriminator",
             **shared,
         )

@@ -25,6 +25,11 @@ class StyleGANVDiscriminator(VideoModel):
     conditions on the gaps in the same way; its frame encoder is StyleGAN2's
     residual network, here the package's plain strided convolutions.
 
+    With `auxiliary_classifier`, it also predicts the class of the frames
+    from `h` alone, as AC-GAN's discriminator does (Odena et al., 2017), and
+    returns `[logits, class_logits]`; `GAN` then adds the auxiliary
+    classifier's losses (`keras_vidgan.losses.auxiliary_classifier_*`).
+
     The model takes `[frames, times]` (and labels last, with classes):
     frames `[B, K, H, W, C]` and float times `[B, K]` in frames. `GAN`
     recognises it by its `sample_times` method: in every training step it
@@ -54,6 +59,9 @@ class StyleGANVDiscriminator(VideoModel):
             `[B]`) and projects a linear map of its own text code on `h`,
             where the class embedding goes with classes.
         spectral_norm: bool. Spectral normalization of every layer.
+        auxiliary_classifier: bool. Also output class logits
+            `[B, num_classes]` read from the frames alone (needs
+            `num_classes`).
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -84,9 +92,14 @@ class StyleGANVDiscriminator(VideoModel):
         num_classes=None,
         spectral_norm=False,
         text_encoder=None,
+        auxiliary_classifier=False,
         **kwargs,
     ):
         check_frame_subset("sampled_frames", sampled_frames, frames)
+        if auxiliary_classifier and num_classes is None:
+            raise ValueError(
+                "`auxiliary_classifier` predicts classes: pass `num_classes` too."
+            )
         span = frames - 1 if max_span is None else max_span
         if (
             isinstance(span, bool)
@@ -115,7 +128,10 @@ class StyleGANVDiscriminator(VideoModel):
             code = dense(hidden_dim, "time_code1", spectral_norm)(code)
             logits = logits + ops.sum(hidden * code, axis=-1, keepdims=True)
         logits = layers.Activation("linear", dtype="float32", name="logits")(logits)
-        super().__init__([clips, times, labels], logits, **kwargs)
+        outputs = logits
+        if auxiliary_classifier:
+            outputs = [logits, dense(num_classes, "class_logits", spectral_norm)(hidden)]
+        super().__init__([clips, times, labels], outputs, **kwargs)
         # The argument as given (None: the whole clip), so the config round-trips.
         self.max_span = max_span
         self._span = span

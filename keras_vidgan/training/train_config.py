@@ -36,6 +36,7 @@ SESSION_FIELDS = frozenset(
 FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
     "conditional": None, "sprite_placement": "bilinear",
+    "auxiliary_classifier": False,
 }
 
 
@@ -75,6 +76,10 @@ class TrainConfig:
         sprite_placement: with the sprite synthesis, `"bilinear"` (a sprite
             may sit between pixels) or `"whole_pixels"` (its corner is
             rounded, as Moving MNIST places its digits).
+        auxiliary_classifier: a class-conditional `styleganv` run whose
+            discriminator also predicts each clip's class, as AC-GAN's
+            (Odena et al., 2017), and whose generator is trained to make the
+            class it was given readable.
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         ema: decay of the generator's moving average, or None for none.
@@ -141,6 +146,7 @@ class TrainConfig:
     sampled_frames: int = 3
     synthesis: str | None = None
     sprite_placement: str = "bilinear"
+    auxiliary_classifier: bool = False
     loss: str = "bce"
     r1: float = 0.1
     ema: float | None = 0.9999
@@ -209,6 +215,12 @@ class TrainConfig:
         _choice("loss", self.loss, tuple(LOSSES))
         _choice("synthesis", self.synthesis, SYNTHESES)
         _choice("sprite_placement", self.sprite_placement, SPRITE_PLACEMENTS)
+        if self.auxiliary_classifier and (self.model, self.conditional) != ("styleganv", "class"):
+            raise ConfigError(
+                "auxiliary_classifier predicts the class of a class-conditional styleganv "
+                f"run; got model {self.model!r}, conditional {self.conditional!r}. Add --model "
+                "styleganv --conditional class, or drop --auxiliary-classifier."
+            )
         if self.sprite_placement != "bilinear" and self.synthesis != "sprites":
             raise ConfigError(
                 f"sprite_placement {self.sprite_placement!r} places the sprite synthesis' "

@@ -321,6 +321,10 @@ def checkpoint_settings(gan):
         settings["sprite_placement"] = gan.generator.get_config().get(
             "sprite_placement", "bilinear"
         )
+    # Discriminators saved before the option had no class head.
+    settings["auxiliary_classifier"] = any(
+        d.get_config().get("auxiliary_classifier", False) for d in gan.discriminators.values()
+    )
     return settings
 
 
@@ -453,6 +457,7 @@ def build_gan(config, captions=None):
         synthesis=config.synthesis,
         sprites=config.digits,
         sprite_placement=config.sprite_placement,
+        auxiliary_classifier=config.auxiliary_classifier,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,

@@ -132,6 +132,20 @@ def test_sprite_placement_is_a_flag_of_the_sprite_synthesis():
         parse_arguments(["train", "--sprite-placement", "nearest"])
 
 
+def test_the_auxiliary_classifier_needs_a_class_conditional_styleganv_run():
+    def config(*flags):
+        return TrainConfig(**config_values(parse_arguments(["train", *flags])))
+
+    assert config().auxiliary_classifier is False
+    assert config("--auxiliary-classifier").auxiliary_classifier is True
+    config("--auxiliary-classifier").validate()
+    from keras_vidgan.training import ConfigError
+
+    for flags in (["--conditional", "none"], ["--model", "mocogan", "--conditional"]):
+        with pytest.raises(ConfigError, match="auxiliary_classifier predicts the class"):
+            config("--auxiliary-classifier", *flags).validate()
+
+
 def test_the_readme_describes_the_default_run():
     import os
 

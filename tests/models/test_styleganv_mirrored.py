@@ -5,7 +5,8 @@ generator renders frames at those times: both must come from the GAN's
 `(seed, step)` for the global batch, sliced per replica, like its noise.
 The run has every stream: class labels, the gradient penalty and R1, two
 discriminator updates, the generator update and the moving average; once with
-each synthesis (frames, and two sprites).
+each synthesis (frames, and two sprites on whole pixels with an auxiliary
+classifier in the discriminator, whose class losses join both updates).
 
 Logical devices must be configured before TensorFlow initialises, so the
 comparison runs in its own Python process (apart from `test_gan_mirrored.py`,
@@ -31,9 +32,11 @@ SCRIPT = textwrap.dedent(
     from keras_vidgan.models.model_zoo import build_design
 
     def build(synthesis):
+        sprites = synthesis == "sprites"
         generator, discriminator = build_design(
             "styleganv", frames=8, size=32, channels=1, width=2, latent_dim=6, num_classes=2,
-            synthesis=synthesis, sprites=2,
+            synthesis=synthesis, sprites=2, auxiliary_classifier=sprites,
+            sprite_placement="whole_pixels" if sprites else "bilinear",
         )
         gan = GAN(generator, discriminator, seed=24, ema_decay=0.9)
         # Plain SGD: Adam's first update is about lr * sign(gradient), so a gradient

@@ -86,6 +86,7 @@ def test_config_json_is_the_config(finished_run):
         {"digits": 2},
         {"precision": "mixed_float16"},
         {"sprite_placement": "whole_pixels"},
+        {"auxiliary_classifier": True},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -128,6 +129,15 @@ def test_the_checkpoint_records_its_precision(finished_run, tmp_path):
     assert "checkpoint epoch_0001.keras" in str(refusal.value)
 
 
+def test_the_checkpoint_records_its_auxiliary_classifier(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    (out / "config.json").write_text(json.dumps({**stored, "auxiliary_classifier": True}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "auxiliary_classifier": True}))
+    assert "auxiliary_classifier is False there, True here" in str(refusal.value)
+
+
 def test_the_checkpoint_records_where_its_sprites_are_placed(finished_run, tmp_path):
     out = _copy(finished_run[0], tmp_path)
     stored = json.loads((out / "config.json").read_text())
@@ -137,9 +147,11 @@ def test_the_checkpoint_records_where_its_sprites_are_placed(finished_run, tmp_p
         train(TrainConfig(out=str(out), **{**TINY, "epochs": 2,
                                            "sprite_placement": "whole_pixels"}))
     assert "sprite_placement is 'bilinear' there, 'whole_pixels' here" in str(refusal.value)
-    # A run directory of an earlier release, without the field, placed its sprites bilinearly.
-    del stored["sprite_placement"]
-    assert TrainConfig.from_dict(stored).sprite_placement == "bilinear"
+    # A run directory of an earlier release, without the fields, placed its sprites
+    # bilinearly and had no auxiliary classifier.
+    del stored["sprite_placement"], stored["auxiliary_classifier"]
+    older = TrainConfig.from_dict(stored)
+    assert (older.sprite_placement, older.auxiliary_classifier) == ("bilinear", False)
 
 
 def test_xla_is_a_session_setting_and_runs_before_it_trained_in_float32(tmp_path):

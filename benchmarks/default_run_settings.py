@@ -39,7 +39,8 @@ def parse_setting(text):
         if not hasattr(defaults, key):
             raise SystemExit(f"{text}: TrainConfig has no field {key!r}.")
         default = getattr(defaults, key)
-        if isinstance(default, bool):
+        if isinstance(default, bool) or value.lower() in ("true", "false"):
+            # Fields that default to None (chosen from the others) may be booleans too.
             overrides[key] = value.lower() in ("1", "true", "yes")
         elif isinstance(default, int):
             overrides[key] = int(value)

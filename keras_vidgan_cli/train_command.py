@@ -5,6 +5,8 @@ defaults below repeat `TrainConfig`'s; `tests/cli/test_train_flags.py` keeps
 the two in step.
 """
 
+import argparse
+
 from keras_vidgan_cli.argument_types import positive_float, positive_int
 from keras_vidgan_cli.user_error import CommandFailed, UserError
 
@@ -24,8 +26,8 @@ DEFAULTS = {
     "model": "styleganv",
     "sampled_frames": 3,
     "synthesis": None,
-    "sprite_placement": "bilinear",
-    "auxiliary_classifier": False,
+    "sprite_placement": None,
+    "auxiliary_classifier": None,
     "loss": "bce",
     "r1": 0.1,
     "ema": 0.9999,
@@ -94,11 +96,13 @@ def add_arguments(parser):
     objective.add_argument("--sprite-placement", choices=["bilinear", "whole_pixels"],
                            help="styleganv sprites: place each sprite anywhere, blending two "
                            "pixel shifts (bilinear), or at the nearest whole pixel, as Moving "
-                           "MNIST draws its digits (whole_pixels) (default: %(default)s)")
-    objective.add_argument("--auxiliary-classifier", action="store_true",
+                           "MNIST draws its digits (whole_pixels) (default: whole_pixels for "
+                           "the sprite synthesis, bilinear otherwise)")
+    objective.add_argument("--auxiliary-classifier", action=argparse.BooleanOptionalAction,
                            help="class-conditional styleganv: the discriminator also predicts "
                            "the clip's class and the generator is trained to make the class it "
-                           "was given readable (AC-GAN's auxiliary classifier)")
+                           "was given readable (AC-GAN's auxiliary classifier) (default: on for "
+                           "class-conditional sprites, off otherwise)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")

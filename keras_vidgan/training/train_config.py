@@ -75,11 +75,15 @@ class TrainConfig:
             on the built-in Moving MNIST and `"frames"` otherwise.
         sprite_placement: with the sprite synthesis, `"bilinear"` (a sprite
             may sit between pixels) or `"whole_pixels"` (its corner is
-            rounded, as Moving MNIST places its digits).
+            rounded, as Moving MNIST places its digits). None picks
+            `"whole_pixels"` for the sprite synthesis (it measured best,
+            docs/default_run.md) and `"bilinear"` otherwise.
         auxiliary_classifier: a class-conditional `styleganv` run whose
             discriminator also predicts each clip's class, as AC-GAN's
             (Odena et al., 2017), and whose generator is trained to make the
-            class it was given readable.
+            class it was given readable. None turns it on for class-conditional
+            sprites (where it measured best, docs/default_run.md) and off
+            otherwise.
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         ema: decay of the generator's moving average, or None for none.
@@ -145,8 +149,8 @@ class TrainConfig:
     model: str = "styleganv"
     sampled_frames: int = 3
     synthesis: str | None = None
-    sprite_placement: str = "bilinear"
-    auxiliary_classifier: bool = False
+    sprite_placement: str | None = None
+    auxiliary_classifier: bool | None = None
     loss: str = "bce"
     r1: float = 0.1
     ema: float | None = 0.9999
@@ -187,6 +191,15 @@ class TrainConfig:
             # (docs/default_run.md); other data has no labels to condition on.
             self.conditional = (
                 "class" if self.synthesis == "sprites" and built_in_digits else None
+            )
+        sprites = self.synthesis == "sprites"
+        if self.sprite_placement is None:
+            # Moving MNIST draws its digits on whole pixels; so then does the generator.
+            self.sprite_placement = "whole_pixels" if sprites else "bilinear"
+        if self.auxiliary_classifier is None:
+            # Measured only with class-conditional sprites (docs/default_run.md).
+            self.auxiliary_classifier = (
+                sprites and self.model == "styleganv" and self.conditional == "class"
             )
 
     @property

@@ -582,8 +582,12 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
     budget = f", at most {config.time_budget:g} minutes" if config.time_budget else ""
     compute = config.precision + (", XLA" if config.jit_compile else "")
     traits = [config.synthesis] if config.model == "styleganv" else []
+    if config.synthesis == "sprites":
+        traits.append(config.sprite_placement.replace("_", " "))
     if config.conditional:
         traits.append(f"{config.conditional}-conditional")
+    if config.auxiliary_classifier:
+        traits.append("auxiliary classifier")
     drawing = f" ({', '.join(traits)})" if traits else ""
     return [
         f"Run directory: {config.run_dir} ({state})",

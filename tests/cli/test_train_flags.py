@@ -119,11 +119,14 @@ def test_the_synthesis_defaults_to_sprites_only_for_styleganv_on_built_in_digits
         TrainConfig(model="vgan", synthesis="sprites").validate()
 
 
-def test_sprite_placement_is_a_flag_of_the_sprite_synthesis():
+def test_sprites_default_to_whole_pixels_and_the_placement_is_a_flag_of_the_sprite_synthesis():
     def config(*flags):
         return TrainConfig(**config_values(parse_arguments(["train", *flags])))
 
-    assert config("--sprite-placement", "whole_pixels").sprite_placement == "whole_pixels"
+    assert config().sprite_placement == "whole_pixels"
+    assert config("--sprite-placement", "bilinear").sprite_placement == "bilinear"
+    assert config("--model", "vgan").sprite_placement == "bilinear"
+    config("--model", "vgan").validate()
     from keras_vidgan.training import ConfigError
 
     with pytest.raises(ConfigError, match="sprite_placement 'whole_pixels' places the sprite"):
@@ -132,13 +135,16 @@ def test_sprite_placement_is_a_flag_of_the_sprite_synthesis():
         parse_arguments(["train", "--sprite-placement", "nearest"])
 
 
-def test_the_auxiliary_classifier_needs_a_class_conditional_styleganv_run():
+def test_the_auxiliary_classifier_defaults_to_on_only_for_class_conditional_sprites():
     def config(*flags):
         return TrainConfig(**config_values(parse_arguments(["train", *flags])))
 
-    assert config().auxiliary_classifier is False
-    assert config("--auxiliary-classifier").auxiliary_classifier is True
-    config("--auxiliary-classifier").validate()
+    assert config().auxiliary_classifier is True
+    assert config("--no-auxiliary-classifier").auxiliary_classifier is False
+    assert config("--conditional", "none").auxiliary_classifier is False
+    assert config("--synthesis", "frames", "--conditional").auxiliary_classifier is False
+    assert config("--model", "mocogan").auxiliary_classifier is False
+    config().validate()
     from keras_vidgan.training import ConfigError
 
     for flags in (["--conditional", "none"], ["--model", "mocogan", "--conditional"]):

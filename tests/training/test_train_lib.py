@@ -46,8 +46,8 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     out, lines = finished_run
     assert lines[0] == f"Run directory: {out} (new run)"
     assert lines[1].startswith(
-        "  design  styleganv (sprites, class-conditional): StyleGANVGenerator against "
-        "StyleGANVDiscriminator; "
+        "  design  styleganv (sprites, whole pixels, class-conditional, auxiliary classifier): "
+        "StyleGANVGenerator against StyleGANVDiscriminator; "
         "loss bce"
     )
     assert lines[2] == (
@@ -85,8 +85,8 @@ def test_config_json_is_the_config(finished_run):
         {"batch_size": 4},
         {"digits": 2},
         {"precision": "mixed_float16"},
-        {"sprite_placement": "whole_pixels"},
-        {"auxiliary_classifier": True},
+        {"sprite_placement": "bilinear"},
+        {"auxiliary_classifier": False},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -132,21 +132,21 @@ def test_the_checkpoint_records_its_precision(finished_run, tmp_path):
 def test_the_checkpoint_records_its_auxiliary_classifier(finished_run, tmp_path):
     out = _copy(finished_run[0], tmp_path)
     stored = json.loads((out / "config.json").read_text())
-    (out / "config.json").write_text(json.dumps({**stored, "auxiliary_classifier": True}))
+    assert stored["auxiliary_classifier"] is True
+    (out / "config.json").write_text(json.dumps({**stored, "auxiliary_classifier": False}))
     with pytest.raises(ConfigError) as refusal:
-        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "auxiliary_classifier": True}))
-    assert "auxiliary_classifier is False there, True here" in str(refusal.value)
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "auxiliary_classifier": False}))
+    assert "auxiliary_classifier is True there, False here" in str(refusal.value)
 
 
 def test_the_checkpoint_records_where_its_sprites_are_placed(finished_run, tmp_path):
     out = _copy(finished_run[0], tmp_path)
     stored = json.loads((out / "config.json").read_text())
-    assert stored["synthesis"] == "sprites"
-    (out / "config.json").write_text(json.dumps({**stored, "sprite_placement": "whole_pixels"}))
+    assert (stored["synthesis"], stored["sprite_placement"]) == ("sprites", "whole_pixels")
+    (out / "config.json").write_text(json.dumps({**stored, "sprite_placement": "bilinear"}))
     with pytest.raises(ConfigError) as refusal:
-        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2,
-                                           "sprite_placement": "whole_pixels"}))
-    assert "sprite_placement is 'bilinear' there, 'whole_pixels' here" in str(refusal.value)
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, "sprite_placement": "bilinear"}))
+    assert "sprite_placement is 'whole_pixels' there, 'bilinear' here" in str(refusal.value)
     # A run directory of an earlier release, without the fields, placed its sprites
     # bilinearly and had no auxiliary classifier.
     del stored["sprite_placement"], stored["auxiliary_classifier"]

@@ -170,5 +170,7 @@ def test_the_readme_describes_the_default_run():
         " ".join(section.split())
     )
     assert (config.r1, config.ema, config.g_lr, config.d_lr) == (0.1, 0.9999, 1e-3, 1e-3)
-    image = "docs/images/default_run_class_sprites_ema9999_180_epochs.png"
+    assert (config.sprite_placement, config.auxiliary_classifier) == ("whole_pixels", True)
+    assert "`--sprite-placement whole_pixels --auxiliary-classifier`" in " ".join(section.split())
+    image = "docs/images/default_run_auxiliary_classifier_180_epochs.png"
     assert f"]({image})" in section and os.path.exists(os.path.join(root, image))

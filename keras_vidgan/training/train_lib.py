@@ -313,14 +313,13 @@ def checkpoint_settings(gan):
     }
     # MoCoGAN's noise size follows from its content and motion codes: only a generator
     # built with a latent_dim argument restores that setting.
-    if "latent_dim" in gan.generator.get_config():
+    generator_config = gan.generator.get_config()
+    if "latent_dim" in generator_config:
         settings["latent_dim"] = gan.generator.latent_dim
-    if "synthesis" in gan.generator.get_config():
+    if "synthesis" in generator_config:
         settings["synthesis"] = gan.generator.synthesis
         # Generators saved before the option placed their sprites bilinearly.
-        settings["sprite_placement"] = gan.generator.get_config().get(
-            "sprite_placement", "bilinear"
-        )
+        settings["sprite_placement"] = generator_config.get("sprite_placement", "bilinear")
     # Discriminators saved before the option had no class head.
     settings["auxiliary_classifier"] = any(
         d.get_config().get("auxiliary_classifier", False) for d in gan.discriminators.values()

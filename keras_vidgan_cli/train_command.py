@@ -30,6 +30,7 @@ DEFAULTS = {
     "auxiliary_classifier": None,
     "loss": "bce",
     "r1": 0.1,
+    "r1_interval": 1,
     "ema": 0.9999,
     "g_lr": 1e-3,
     "d_lr": 1e-3,
@@ -108,6 +109,9 @@ def add_arguments(parser):
                            "(default: %(default)s)")
     objective.add_argument("--r1", type=float, metavar="GAMMA",
                            help="R1 penalty weight, 0 for none (default: %(default)s)")
+    objective.add_argument("--r1-interval", type=positive_int, metavar="STEPS",
+                           help="compute the R1 penalty every this many steps, scaled to keep "
+                           "its weight (StyleGAN2's lazy regularization; default: %(default)s)")
     objective.add_argument("--ema", type=float, metavar="DECAY",
                            help="decay of a moving average of the generator weights used for "
                            "samples and export, 0 for none (default: %(default)s)")

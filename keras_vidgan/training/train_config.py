@@ -36,7 +36,7 @@ SESSION_FIELDS = frozenset(
 FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
     "conditional": None, "sprite_placement": "bilinear",
-    "auxiliary_classifier": False,
+    "auxiliary_classifier": False, "r1_interval": 1,
 }
 
 
@@ -86,6 +86,8 @@ class TrainConfig:
             otherwise.
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
+        r1_interval: compute the R1 penalty every this many steps, scaled
+            to the same weight per step (StyleGAN2's lazy regularization).
         ema: decay of the generator's moving average, or None for none.
         g_lr, d_lr: Adam learning rates (beta_1 0.5) of each network.
         d_steps: discriminator updates per generator update.
@@ -153,6 +155,7 @@ class TrainConfig:
     auxiliary_classifier: bool | None = None
     loss: str = "bce"
     r1: float = 0.1
+    r1_interval: int = 1
     ema: float | None = 0.9999
     g_lr: float = 1e-3
     d_lr: float = 1e-3
@@ -262,7 +265,7 @@ class TrainConfig:
             )
         for name in ("digits", "latent_dim", "width", "d_steps", "batch_size", "epochs",
                      "steps_per_epoch", "num_samples", "keep_checkpoints", "fps",
-                     "sampled_frames"):
+                     "sampled_frames", "r1_interval"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}.")

@@ -299,6 +299,7 @@ def checkpoint_settings(gan):
     settings = {
         "loss": loss_name,
         "r1": gan.r1_weight,
+        "r1_interval": gan.r1_interval,
         "ema": gan.ema_decay,
         "d_steps": gan.d_steps,
         "seed": gan.seed,
@@ -468,7 +469,8 @@ def build_gan(config, captions=None):
         "d_optimizer": keras.optimizers.Adam(config.d_lr, beta_1=0.5, name="discriminator_adam"),
     }
     # With mixed_float16, compile() wraps both optimizers in loss scaling.
-    settings = dict(d_steps=config.d_steps, r1=config.r1, jit_compile=config.jit_compile)
+    settings = dict(d_steps=config.d_steps, r1=config.r1, r1_interval=config.r1_interval,
+                    jit_compile=config.jit_compile)
     if objective == "bce":
         # The package default, kept byte for byte: BinaryCrossentropy(from_logits=True).
         gan.compile(**optimizers, **settings)

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from keras_vidgan.training import TrainConfig
+from keras_vidgan.training import ConfigError, TrainConfig
 from keras_vidgan_cli.main import parse_arguments
 from keras_vidgan_cli.train_command import config_values
 
@@ -27,6 +27,15 @@ def test_precision_and_xla_flags_reach_the_config():
     args = parse_arguments(["train", "--precision", "mixed_bfloat16", "--jit-compile"])
     config = TrainConfig(**config_values(args))
     assert (config.precision, config.jit_compile) == ("mixed_bfloat16", True)
+
+
+def test_r1_interval_reaches_the_config_and_must_be_positive():
+    args = parse_arguments(["train", "--r1-interval", "16"])
+    assert TrainConfig(**config_values(args)).r1_interval == 16
+    with pytest.raises(SystemExit):
+        parse_arguments(["train", "--r1-interval", "0"])
+    with pytest.raises(ConfigError, match="r1_interval must be a positive integer"):
+        TrainConfig(r1_interval=0).validate()
 
 
 def test_ema_0_turns_the_default_moving_average_off():

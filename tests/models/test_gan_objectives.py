@@ -48,6 +48,38 @@ def test_least_squares_generator_loss_and_r1_are_logged():
     assert float(logs["d_loss"]) == pytest.approx(np.mean(expected), rel=1e-4)
 
 
+def test_lazy_r1_is_scaled_on_its_steps_and_skipped_between():
+    gan = tiny_gan(seed=6, r1=2.0, r1_interval=2)
+    real = moving_square_clips(4)
+    critic = lambda clips: gan.discriminator(clips)  # noqa: E731
+    bce = keras.losses.BinaryCrossentropy(from_logits=True, reduction=None)
+
+    def expected_d_loss(with_r1):
+        fake = gan.generator(gan.sample_noise(4, offset=0), training=True)
+        real_logits = _logits(gan.discriminator, real)[:, None]
+        fake_logits = _logits(gan.discriminator, fake)[:, None]
+        per_example = np.array(bce(np.ones_like(real_logits), real_logits), np.float64) + np.array(
+            bce(np.zeros_like(fake_logits), fake_logits), np.float64
+        )
+        if with_r1:
+            # gamma / 2 times the penalty, times the interval it stands for.
+            per_example += 0.5 * 2.0 * 2 * np.array(losses.r1_penalty(critic, real), np.float64)
+        return np.mean(per_example)
+
+    for step, with_r1 in enumerate([True, False, True]):
+        expected = expected_d_loss(with_r1)
+        gan.reset_metrics()  # the logged losses are means over the steps since the last reset
+        logs = gan.train_step(tf.constant(real))
+        assert float(logs["d_loss"]) == pytest.approx(expected, rel=1e-4), step
+    assert gan.get_compile_config()["r1_interval"] == 2
+
+
+def test_r1_interval_must_be_a_positive_integer():
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="r1_interval"):
+            tiny_gan(r1=1.0, r1_interval=bad)
+
+
 def test_interpolation_weights_are_uniform_and_independent_of_the_noise():
     gan = tiny_gan(seed=7)
     epsilon = np.array(gan.sample_interpolation_weights(4096, offset=0), np.float64)

@@ -77,6 +77,7 @@ def test_config_json_is_the_config(finished_run):
         {"loss": "hinge"},
         {"ema": 0.9},
         {"r1": 1.0},
+        {"r1_interval": 4},
         {"d_steps": 2},
         {"seed": 1},
         {"g_lr": 1e-4},

@@ -33,7 +33,7 @@ import sys
 RECIPE = [
     "--model", "styleganv", "--loss", "bce", "--size", "64", "--frames", "16", "--digits", "2",
     "--width", "16", "--ema", "0.999", "--g-lr", "1e-3", "--d-lr", "1e-3", "--r1", "0.1",
-    "--seed", "0", "--synthesis", "frames",
+    "--r1-interval", "1", "--seed", "0", "--synthesis", "frames",
 ]  # fmt: skip
 DESCRIPTION = (
     "StyleGAN-V-style generator of Moving MNIST clips: two 28x28 MNIST digits moving and "

@@ -10,8 +10,8 @@ import argparse
 from keras_vidgan_cli.argument_types import positive_float, positive_int
 from keras_vidgan_cli.user_error import CommandFailed, UserError
 
-# The defaults of keras_vidgan.training.TrainConfig. CPU-sized: 18,000 sprite steps of about
-# 0.06 s on two idle cores, under 20 minutes (docs/default_run.md).
+# The defaults of keras_vidgan.training.TrainConfig. CPU-sized: 15,000 sprite steps of about
+# 0.065 s on two idle cores, 17 minutes (docs/default_run.md).
 DEFAULTS = {
     "dataset": "moving_mnist",
     "data": None,
@@ -30,14 +30,14 @@ DEFAULTS = {
     "auxiliary_classifier": None,
     "loss": "bce",
     "r1": 0.1,
-    "r1_interval": 1,
+    "r1_interval": 16,
     "ema": 0.9999,
     "g_lr": 1e-3,
     "d_lr": 1e-3,
     "d_steps": 1,
     "conditional": "auto",
     "batch_size": 16,
-    "epochs": 180,
+    "epochs": 150,
     "steps_per_epoch": 100,
     "seed": 0,
     "time_budget": None,
@@ -111,7 +111,7 @@ def add_arguments(parser):
                            help="R1 penalty weight, 0 for none (default: %(default)s)")
     objective.add_argument("--r1-interval", type=positive_int, metavar="STEPS",
                            help="compute the R1 penalty every this many steps, scaled to keep "
-                           "its weight (StyleGAN2's lazy regularization; default: %(default)s)")
+                           "its weight: StyleGAN2's lazy regularization (default: %(default)s)")
     objective.add_argument("--ema", type=float, metavar="DECAY",
                            help="decay of a moving average of the generator weights used for "
                            "samples and export, 0 for none (default: %(default)s)")

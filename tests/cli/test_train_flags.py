@@ -52,8 +52,8 @@ def test_help_shows_every_default(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
-                          ("--epochs EPOCHS", 180), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
-                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--ema DECAY", 0.9999),
+                          ("--epochs EPOCHS", 150), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
+                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--r1-interval STEPS", 16), ("--ema DECAY", 0.9999),
                           ("--g-lr RATE", 0.001)]:
         entry = text.split(flag + " ", 2)[-1]
         assert f"(default: {default})" in entry.split(" --", 1)[0], flag
@@ -179,7 +179,8 @@ def test_the_readme_describes_the_default_run():
         " ".join(section.split())
     )
     assert (config.r1, config.ema, config.g_lr, config.d_lr) == (0.1, 0.9999, 1e-3, 1e-3)
+    assert config.r1_interval == 16 and "`--r1-interval 16`" in " ".join(section.split())
     assert (config.sprite_placement, config.auxiliary_classifier) == ("whole_pixels", True)
     assert "`--sprite-placement whole_pixels --auxiliary-classifier`" in " ".join(section.split())
-    image = "docs/images/default_run_auxiliary_classifier_180_epochs.png"
+    image = "docs/images/default_run_lazy_r1_150_epochs.png"
     assert f"]({image})" in section and os.path.exists(os.path.join(root, image))

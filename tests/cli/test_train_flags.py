@@ -53,8 +53,8 @@ def test_help_shows_every_default(capsys):
     for flag, default in [("--frames {8,16,32}", 16), ("--size {32,64,128}", 32),
                           ("--channels {1,3}", 1), ("--latent-dim LATENT_DIM", 100),
                           ("--epochs EPOCHS", 150), ("--steps-per-epoch STEPS_PER_EPOCH", 100),
-                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--r1-interval STEPS", 16), ("--ema DECAY", 0.9999),
-                          ("--g-lr RATE", 0.001)]:
+                          ("--seed SEED", 0), ("--r1 GAMMA", 0.1), ("--r1-interval STEPS", 16),
+                          ("--ema DECAY", 0.9999), ("--g-lr RATE", 0.001)]:
         entry = text.split(flag + " ", 2)[-1]
         assert f"(default: {default})" in entry.split(" --", 1)[0], flag
 

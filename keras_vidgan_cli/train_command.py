@@ -28,12 +28,14 @@ DEFAULTS = {
     "synthesis": None,
     "sprite_placement": None,
     "auxiliary_classifier": None,
+    "minibatch_std": 0,
     "loss": "bce",
     "r1": 0.1,
     "r1_interval": 16,
     "ema": 0.9999,
     "g_lr": 1e-3,
     "d_lr": 1e-3,
+    "adam_beta2": 0.999,
     "d_steps": 1,
     "conditional": "auto",
     "batch_size": 16,
@@ -104,6 +106,10 @@ def add_arguments(parser):
                            "the clip's class and the generator is trained to make the class it "
                            "was given readable (AC-GAN's auxiliary classifier) (default: on for "
                            "class-conditional sprites, off otherwise)")
+    objective.add_argument("--minibatch-std", type=int, metavar="GROUP",
+                           help="styleganv: the discriminator also sees the standard deviation "
+                           "of its features over groups of GROUP clips, StyleGAN's remedy for "
+                           "alike samples; 0 for none (default: %(default)s)")
     objective.add_argument("--loss", choices=["bce", "hinge", "lsgan", "wgan-gp"],
                            help="adversarial loss; wgan-gp adds a gradient penalty of 10 "
                            "(default: %(default)s)")
@@ -120,6 +126,9 @@ def add_arguments(parser):
                            "(default: %(default)g)")
     objective.add_argument("--d-lr", type=positive_float, metavar="RATE",
                            help="discriminator's Adam learning rate, beta_1 0.5 "
+                           "(default: %(default)g)")
+    objective.add_argument("--adam-beta2", type=float, metavar="BETA",
+                           help="both networks' Adam beta_2; StyleGAN2 uses 0.99 "
                            "(default: %(default)g)")
     objective.add_argument("--d-steps", type=positive_int,
                            help="discriminator updates per generator update "

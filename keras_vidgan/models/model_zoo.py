@@ -28,6 +28,7 @@ def build_design(
     sprites=1,
     sprite_placement="bilinear",
     auxiliary_classifier=False,
+    minibatch_std_group=None,
     dtype=None,
     text_encoder=None,
 ):
@@ -61,6 +62,8 @@ def build_design(
         auxiliary_classifier: `styleganv` with `num_classes`: its
             discriminator also predicts the class (AC-GAN's auxiliary
             classifier, `StyleGANVDiscriminator`).
+        minibatch_std_group: `styleganv`: clips per group of its
+            discriminator's minibatch standard deviation feature, or None.
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
@@ -149,6 +152,7 @@ def build_design(
             num_classes=num_classes,
             text_encoder=text_encoder,
             auxiliary_classifier=auxiliary_classifier,
+            minibatch_std_group=minibatch_std_group,
             name="discriminator",
             **shared,
         )

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from keras_vidgan.layers.minibatch_standard_deviation import MinibatchStandardDeviation
 from keras_vidgan.models.config_checks import check_frame_subset
 from keras_vidgan.models.model_blocks import dense, frame_features, projection_logits
 from keras_vidgan.models.video_model import VideoModel
@@ -29,6 +30,12 @@ class StyleGANVDiscriminator(VideoModel):
     from `h` alone, as AC-GAN's discriminator does (Odena et al., 2017), and
     returns `[logits, class_logits]`; `GAN` then adds the auxiliary
     classifier's losses (`keras_vidgan.losses.auxiliary_classifier_*`).
+
+    With `minibatch_std_group`, the concatenated frame features get one more
+    entry before `h`: their standard deviation over groups of that many
+    clips (`keras_vidgan.layers.MinibatchStandardDeviation`, as StyleGAN's
+    discriminator has before its last layers), so a generator that draws
+    alike clips for different noise is told apart.
 
     The model takes `[frames, times]` (and labels last, with classes):
     frames `[B, K, H, W, C]` and float times `[B, K]` in frames. `GAN`
@@ -62,6 +69,8 @@ class StyleGANVDiscriminator(VideoModel):
         auxiliary_classifier: bool. Also output class logits
             `[B, num_classes]` read from the frames alone (needs
             `num_classes`).
+        minibatch_std_group: int or None. Clips per group of the minibatch
+            standard deviation feature (StyleGAN: 4); None for none.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -93,6 +102,7 @@ class StyleGANVDiscriminator(VideoModel):
         spectral_norm=False,
         text_encoder=None,
         auxiliary_classifier=False,
+        minibatch_std_group=None,
         **kwargs,
     ):
         check_frame_subset("sampled_frames", sampled_frames, frames)
@@ -114,8 +124,12 @@ class StyleGANVDiscriminator(VideoModel):
         times = keras.Input((sampled_frames,), name="times")
         labels = self.condition_input(num_classes, text_encoder)
         hidden_dim = 8 * width
-        features = frame_features(clips, width, size, "frame", spectral_norm)
-        hidden = dense(hidden_dim, "clip_hidden", spectral_norm)(layers.Flatten()(features))
+        features = layers.Flatten()(frame_features(clips, width, size, "frame", spectral_norm))
+        if minibatch_std_group is not None:
+            features = MinibatchStandardDeviation(minibatch_std_group, name="minibatch_std")(
+                features
+            )
+        hidden = dense(hidden_dim, "clip_hidden", spectral_norm)(features)
         hidden = layers.LeakyReLU(0.2)(hidden)
         logits = projection_logits(
             hidden, labels, num_classes, "clip", spectral_norm,

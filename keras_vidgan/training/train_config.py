@@ -36,7 +36,8 @@ SESSION_FIELDS = frozenset(
 FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
     "conditional": None, "sprite_placement": "bilinear",
-    "auxiliary_classifier": False, "r1_interval": 1,
+    "auxiliary_classifier": False, "r1_interval": 1, "minibatch_std": 0,
+    "adam_beta2": 0.999,
 }
 
 
@@ -84,12 +85,18 @@ class TrainConfig:
             class it was given readable. None turns it on for class-conditional
             sprites (where it measured best, docs/default_run.md) and off
             otherwise.
+        minibatch_std: clips per group of the `styleganv` discriminator's
+            minibatch standard deviation feature (StyleGAN's remedy for
+            mode collapse, `StyleGANVDiscriminator`), or 0 for none.
         loss: `"bce"`, `"hinge"`, `"lsgan"` or `"wgan-gp"`.
         r1: R1 penalty weight (0 for none).
         r1_interval: compute the R1 penalty every this many steps, scaled
             to the same weight per step (StyleGAN2's lazy regularization).
         ema: decay of the generator's moving average, or None for none.
         g_lr, d_lr: Adam learning rates (beta_1 0.5) of each network.
+        adam_beta2: Adam's beta_2 for both networks (Keras' 0.999; StyleGAN2
+            uses 0.99, which lets the step size follow a sudden rise of the
+            gradients sooner).
         d_steps: discriminator updates per generator update.
         conditional: None for an unconditional model; `"class"` for a
             class-conditional model trained on `(clip, label)` pairs (True,
@@ -153,12 +160,14 @@ class TrainConfig:
     synthesis: str | None = None
     sprite_placement: str | None = None
     auxiliary_classifier: bool | None = None
+    minibatch_std: int = 0
     loss: str = "bce"
     r1: float = 0.1
     r1_interval: int = 16
     ema: float | None = 0.9999
     g_lr: float = 1e-3
     d_lr: float = 1e-3
+    adam_beta2: float = 0.999
     d_steps: int = 1
     conditional: str | None = "auto"
     batch_size: int = 16
@@ -237,6 +246,18 @@ class TrainConfig:
                 f"run; got model {self.model!r}, conditional {self.conditional!r}. Add --model "
                 "styleganv --conditional class, or drop --auxiliary-classifier."
             )
+        if isinstance(self.minibatch_std, bool) or not isinstance(self.minibatch_std, int) or (
+            self.minibatch_std == 1 or self.minibatch_std < 0
+        ):
+            raise ConfigError(
+                f"minibatch_std must be 0 (none) or a group size of at least 2 clips, got "
+                f"{self.minibatch_std!r}."
+            )
+        if self.minibatch_std and self.model != "styleganv":
+            raise ConfigError(
+                f"minibatch_std is a styleganv discriminator option; got model {self.model!r}. "
+                "Add --model styleganv, or drop --minibatch-std."
+            )
         if self.sprite_placement != "bilinear" and self.synthesis != "sprites":
             raise ConfigError(
                 f"sprite_placement {self.sprite_placement!r} places the sprite synthesis' "
@@ -272,6 +293,9 @@ class TrainConfig:
         for name in ("g_lr", "d_lr"):
             if not _number(getattr(self, name)) or getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, got {getattr(self, name)!r}.")
+        if not (_number(self.adam_beta2) and 0 <= self.adam_beta2 < 1):
+            raise ConfigError(f"adam_beta2 must be a number in [0, 1) such as 0.99, got "
+                              f"{self.adam_beta2!r}.")
         if not _number(self.r1) or self.r1 < 0:
             raise ConfigError(f"r1 must be a number >= 0, got {self.r1!r}.")
         if self.ema is not None and not (_number(self.ema) and 0 < self.ema < 1):

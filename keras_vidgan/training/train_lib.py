@@ -305,6 +305,7 @@ def checkpoint_settings(gan):
         "seed": gan.seed,
         "g_lr": _learning_rate(gan.g_optimizer),
         "d_lr": _learning_rate(gan.d_optimizer),
+        "adam_beta2": float(gan.g_optimizer.beta_2),
         "frames": frames,
         "size": size,
         "channels": channels,
@@ -324,6 +325,9 @@ def checkpoint_settings(gan):
     # Discriminators saved before the option had no class head.
     settings["auxiliary_classifier"] = any(
         d.get_config().get("auxiliary_classifier", False) for d in gan.discriminators.values()
+    )
+    settings["minibatch_std"] = max(
+        d.get_config().get("minibatch_std_group") or 0 for d in gan.discriminators.values()
     )
     return settings
 
@@ -458,6 +462,7 @@ def build_gan(config, captions=None):
         sprites=config.digits,
         sprite_placement=config.sprite_placement,
         auxiliary_classifier=config.auxiliary_classifier,
+        minibatch_std_group=config.minibatch_std or None,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,
@@ -465,8 +470,12 @@ def build_gan(config, captions=None):
     gan = GAN(generator, discriminator, seed=config.seed, ema_decay=config.ema)
     objective, penalty = LOSSES[config.loss]
     optimizers = {
-        "g_optimizer": keras.optimizers.Adam(config.g_lr, beta_1=0.5, name="generator_adam"),
-        "d_optimizer": keras.optimizers.Adam(config.d_lr, beta_1=0.5, name="discriminator_adam"),
+        "g_optimizer": keras.optimizers.Adam(
+            config.g_lr, beta_1=0.5, beta_2=config.adam_beta2, name="generator_adam"
+        ),
+        "d_optimizer": keras.optimizers.Adam(
+            config.d_lr, beta_1=0.5, beta_2=config.adam_beta2, name="discriminator_adam"
+        ),
     }
     # With mixed_float16, compile() wraps both optimizers in loss scaling.
     settings = dict(d_steps=config.d_steps, r1=config.r1, r1_interval=config.r1_interval,
@@ -589,13 +598,15 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         traits.append(f"{config.conditional}-conditional")
     if config.auxiliary_classifier:
         traits.append("auxiliary classifier")
+    if config.minibatch_std:
+        traits.append(f"minibatch std over {config.minibatch_std} clips")
     drawing = f" ({', '.join(traits)})" if traits else ""
     return [
         f"Run directory: {config.run_dir} ({state})",
         f"  design  {config.model}{drawing}: {type(gan.generator).__name__} against "
         f"{discriminators}; "
         f"loss {config.loss}, Adam {config.g_lr:g} (generator) / {config.d_lr:g} "
-        "(discriminator)",
+        f"(discriminator), beta_2 {config.adam_beta2:g}",
         f"  data    {source}; clips of {frames} frames of {size}x{size}x{channels}, "
         f"batch {config.batch_size}",
         f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "

@@ -161,6 +161,37 @@ def test_the_auxiliary_classifier_defaults_to_on_only_for_class_conditional_spri
             config("--auxiliary-classifier", *flags).validate()
 
 
+def test_minibatch_std_reaches_the_config_and_is_a_styleganv_group_size():
+    def config(*flags):
+        return TrainConfig(**config_values(parse_arguments(["train", *flags])))
+
+    assert config().minibatch_std == 0
+    assert config("--minibatch-std", "4").minibatch_std == 4
+    config("--minibatch-std", "4").validate()
+    from keras_vidgan.training import ConfigError
+
+    for flags, message in [
+        (["--minibatch-std", "1"], "minibatch_std must be 0 .none. or a group size"),
+        (["--minibatch-std", "-2"], "minibatch_std must be 0 .none. or a group size"),
+        (["--minibatch-std", "4", "--model", "mocogan"], "minibatch_std is a styleganv"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            config(*flags).validate()
+
+
+def test_adam_beta2_reaches_both_optimizers():
+    from keras_vidgan.training import ConfigError
+    from keras_vidgan.training.train_lib import build_gan
+
+    config = TrainConfig(**config_values(parse_arguments(["train", "--adam-beta2", "0.99"])))
+    config.validate()
+    gan = build_gan(config)
+    assert gan.g_optimizer.beta_2 == gan.d_optimizer.beta_2 == 0.99
+    assert TrainConfig(**config_values(parse_arguments(["train"]))).adam_beta2 == 0.999
+    with pytest.raises(ConfigError, match=r"adam_beta2 must be a number in \[0, 1\)"):
+        TrainConfig(adam_beta2=1.0).validate()
+
+
 def test_the_readme_describes_the_default_run():
     import os
 

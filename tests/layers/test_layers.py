@@ -1,9 +1,11 @@
-"""SpectralNormalization divides by the top singular value; ConvGRU is a causal recurrence."""
+"""SpectralNormalization divides by the top singular value; ConvGRU is a causal recurrence;
+MinibatchStandardDeviation appends the spread of each group of examples."""
 
 import keras
 import numpy as np
+import pytest
 
-from keras_vidgan.layers import ConvGRU, SpectralNormalization
+from keras_vidgan.layers import ConvGRU, MinibatchStandardDeviation, SpectralNormalization
 
 
 def test_spectral_normalization_converges_to_the_top_singular_value():
@@ -37,3 +39,35 @@ def test_conv_gru_output_at_a_frame_depends_only_on_earlier_frames():
     assert not np.allclose(a[:, 3:], b[:, 3:])
     restored = ConvGRU.from_config(layer.get_config())
     assert restored.get_config() == layer.get_config()
+
+
+def test_minibatch_standard_deviation_matches_a_numpy_reference_per_group():
+    # Ten examples in groups of four: the last group holds two.
+    values = np.random.default_rng(2).normal(size=(10, 3, 5)).astype("float32")
+    outputs = keras.ops.convert_to_numpy(MinibatchStandardDeviation(4)(values))
+    assert outputs.shape == (10, 3, 6) and outputs.dtype == np.float32
+    np.testing.assert_array_equal(outputs[..., :5], values)
+    for start in (0, 4, 8):
+        group = values[start : start + 4]
+        spread = np.sqrt(group.var(axis=0) + 1e-8).mean()
+        np.testing.assert_allclose(outputs[start : start + 4, :, 5], spread, rtol=1e-5)
+
+
+def test_minibatch_standard_deviation_is_near_zero_for_identical_examples_only():
+    layer = MinibatchStandardDeviation(4)
+    same = np.tile(np.arange(6, dtype="float32"), (8, 1))
+    assert np.all(keras.ops.convert_to_numpy(layer(same))[:, -1] < 1e-3)
+    varied = same + np.random.default_rng(3).normal(size=same.shape).astype("float32")
+    assert np.all(keras.ops.convert_to_numpy(layer(varied))[:, -1] > 0.3)
+    # Splitting the batch at a group boundary, as replicas do, changes nothing.
+    whole = keras.ops.convert_to_numpy(layer(varied))
+    halves = np.concatenate([keras.ops.convert_to_numpy(layer(part)) for part in (varied[:4],
+                                                                                   varied[4:])])
+    np.testing.assert_allclose(halves, whole, rtol=1e-6)
+    assert MinibatchStandardDeviation.from_config(layer.get_config()).group_size == 4
+
+
+@pytest.mark.parametrize("group_size", [1, 0, 2.5, True])
+def test_minibatch_standard_deviation_refuses_a_group_that_is_not_a_group(group_size):
+    with pytest.raises(ValueError, match="group_size"):
+        MinibatchStandardDeviation(group_size)

@@ -87,10 +87,10 @@ CASES = {
         [_frames(3), _times([0, 2, 7], [1, 2, 3])],
         (2, 1),
     ),
-    "discriminator_conditional_sn_max_span": ModelCase(
+    "discriminator_conditional_sn_max_span_minibatch_std": ModelCase(
         StyleGANVDiscriminator,
         {**CLIP, "width": 4, "sampled_frames": 2, "max_span": 4, "num_classes": 3,
-         "spectral_norm": True},
+         "spectral_norm": True, "minibatch_std_group": 2},
         [_frames(2), _times([0, 4], [3, 4]), LABELS],
         (2, 1),
     ),
@@ -107,16 +107,16 @@ CASES = {
 def saved(tmp_path_factory):
     cases = {
         **CASES,
-        # Class-conditional with an auxiliary classifier, moving average, every penalty,
-        # two discriminator steps: the optimizers' state and the average must survive a
-        # fresh process.
+        # Class-conditional with an auxiliary classifier and minibatch standard deviation,
+        # moving average, every penalty, two discriminator steps: the optimizers' state and
+        # the average must survive a fresh process.
         "gan_conditional_ema": ModelCase(
             GAN,
             dict(
                 generator=StyleGANVGenerator(**GENERATOR, num_classes=2, name="generator"),
                 discriminator=StyleGANVDiscriminator(
                     **CLIP, width=4, sampled_frames=2, num_classes=2, auxiliary_classifier=True,
-                    name="discriminator",
+                    minibatch_std_group=2, name="discriminator",
                 ),
                 seed=5,
                 ema_decay=0.9,

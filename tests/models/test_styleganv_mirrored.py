@@ -6,7 +6,9 @@ generator renders frames at those times: both must come from the GAN's
 The run has every stream: class labels, the gradient penalty and R1, two
 discriminator updates, the generator update and the moving average; once with
 each synthesis (frames, and two sprites on whole pixels with an auxiliary
-classifier in the discriminator, whose class losses join both updates).
+classifier in the discriminator, whose class losses join both updates, and its
+minibatch standard deviation over groups of two clips, which each replica's
+half of the batch holds whole).
 
 Logical devices must be configured before TensorFlow initialises, so the
 comparison runs in its own Python process (apart from `test_gan_mirrored.py`,
@@ -36,6 +38,7 @@ SCRIPT = textwrap.dedent(
         generator, discriminator = build_design(
             "styleganv", frames=8, size=32, channels=1, width=2, latent_dim=6, num_classes=2,
             synthesis=synthesis, sprites=2, auxiliary_classifier=sprites,
+            minibatch_std_group=2 if sprites else None,
             sprite_placement="whole_pixels" if sprites else "bilinear",
         )
         gan = GAN(generator, discriminator, seed=24, ema_decay=0.9)

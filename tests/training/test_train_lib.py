@@ -48,7 +48,7 @@ def test_a_run_starts_with_what_it_is_and_reports_each_epoch(finished_run):
     assert lines[1].startswith(
         "  design  styleganv (sprites, whole pixels, class-conditional, auxiliary classifier): "
         "StyleGANVGenerator against StyleGANVDiscriminator; "
-        "loss bce"
+        "loss bce, Adam 0.001 (generator) / 0.001 (discriminator), beta_2 0.999"
     )
     assert lines[2] == (
         "  data    Moving MNIST, 1 digit per clip; clips of 8 frames of 32x32x1, batch 2"
@@ -88,6 +88,8 @@ def test_config_json_is_the_config(finished_run):
         {"precision": "mixed_float16"},
         {"sprite_placement": "bilinear"},
         {"auxiliary_classifier": False},
+        {"minibatch_std": 4},
+        {"adam_beta2": 0.99},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):

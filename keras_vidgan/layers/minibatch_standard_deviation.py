@@ -50,14 +50,11 @@ class MinibatchStandardDeviation(layers.Layer):
         mean = tf.math.unsorted_segment_mean(values, group_ids, groups)
         deviation = values - tf.gather(mean, group_ids)
         variance = tf.math.unsorted_segment_mean(tf.square(deviation), group_ids, groups)
+        feature_axes = list(range(1, len(values.shape)))
         # The small constant keeps the gradient finite where a group has no spread.
-        spread = tf.reduce_mean(
-            tf.sqrt(variance + 1e-8), axis=tf.range(1, tf.rank(values))
-        )
-        feature = tf.gather(spread, group_ids)
-        feature_shape = tf.concat([tf.shape(values)[:-1], [1]], axis=0)
-        feature = tf.reshape(feature, tf.concat([[batch], tf.ones_like(feature_shape[1:])], 0))
-        feature = tf.broadcast_to(feature, feature_shape)
+        spread = tf.reduce_mean(tf.sqrt(variance + 1e-8), axis=feature_axes)
+        per_example = tf.reshape(tf.gather(spread, group_ids), [-1] + [1] * len(feature_axes))
+        feature = tf.ones_like(values[..., :1]) * per_example
         return tf.cast(tf.concat([values, feature], axis=-1), inputs.dtype)
 
     def compute_output_shape(self, input_shape):

@@ -36,6 +36,8 @@ DEFAULTS = {
     "g_lr": 1e-3,
     "d_lr": 1e-3,
     "adam_beta2": 0.999,
+    "lr_decay_start": 0,
+    "lr_decay_steps": 0,
     "d_steps": 1,
     "conditional": "auto",
     "batch_size": 16,
@@ -130,6 +132,13 @@ def add_arguments(parser):
     objective.add_argument("--adam-beta2", type=float, metavar="BETA",
                            help="both networks' Adam beta_2; StyleGAN2 uses 0.99 "
                            "(default: %(default)g)")
+    objective.add_argument("--lr-decay-start", type=int, metavar="STEP",
+                           help="step at which both learning rates start to fall "
+                           "(with --lr-decay-steps; default: %(default)s)")
+    objective.add_argument("--lr-decay-steps", type=int, metavar="STEPS",
+                           help="both learning rates fall along a half cosine to zero over "
+                           "this many steps from --lr-decay-start; 0 keeps them constant "
+                           "(default: %(default)s)")
     objective.add_argument("--d-steps", type=positive_int,
                            help="discriminator updates per generator update "
                            "(default: %(default)s)")

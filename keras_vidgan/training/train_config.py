@@ -37,7 +37,7 @@ FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
     "conditional": None, "sprite_placement": "bilinear",
     "auxiliary_classifier": False, "r1_interval": 1, "minibatch_std": 0,
-    "adam_beta2": 0.999,
+    "adam_beta2": 0.999, "lr_decay_start": 0, "lr_decay_steps": 0,
 }
 
 
@@ -97,6 +97,11 @@ class TrainConfig:
         adam_beta2: Adam's beta_2 for both networks (Keras' 0.999; StyleGAN2
             uses 0.99, which lets the step size follow a sudden rise of the
             gradients sooner).
+        lr_decay_start, lr_decay_steps: with `lr_decay_steps` > 0, both
+            learning rates hold until step `lr_decay_start`, then fall along a
+            half cosine to zero over the next `lr_decay_steps` steps and stay
+            there (a Keras `CosineDecay`; annealing settles the networks where
+            a constant rate keeps them swinging). 0 steps: constant rates.
         d_steps: discriminator updates per generator update.
         conditional: None for an unconditional model; `"class"` for a
             class-conditional model trained on `(clip, label)` pairs (True,
@@ -168,6 +173,8 @@ class TrainConfig:
     g_lr: float = 1e-3
     d_lr: float = 1e-3
     adam_beta2: float = 0.999
+    lr_decay_start: int = 0
+    lr_decay_steps: int = 0
     d_steps: int = 1
     conditional: str | None = "auto"
     batch_size: int = 16
@@ -296,6 +303,16 @@ class TrainConfig:
         if not (_number(self.adam_beta2) and 0 <= self.adam_beta2 < 1):
             raise ConfigError(f"adam_beta2 must be a number in [0, 1) such as 0.99, got "
                               f"{self.adam_beta2!r}.")
+        for name in ("lr_decay_start", "lr_decay_steps"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{name} must be a whole number of steps >= 0, got {value!r}.")
+        if self.lr_decay_start and not self.lr_decay_steps:
+            raise ConfigError(
+                f"lr_decay_start ({self.lr_decay_start}) says when the learning rates start to "
+                "fall, and lr_decay_steps (0) over how many steps: add --lr-decay-steps, or "
+                "drop --lr-decay-start."
+            )
         if not _number(self.r1) or self.r1 < 0:
             raise ConfigError(f"r1 must be a number >= 0, got {self.r1!r}.")
         if self.ema is not None and not (_number(self.ema) and 0 < self.ema < 1):

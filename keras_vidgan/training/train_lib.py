@@ -296,6 +296,7 @@ def checkpoint_settings(gan):
     loss_name = next((name for name, spec in LOSSES.items() if spec == (objective, penalty)),
                      f"{objective} with gradient penalty {penalty:g}")
     frames, size, _, channels = gan.clip_shape
+    g_rate, decay_start, decay_steps = _learning_rate_settings(gan.g_optimizer)
     settings = {
         "loss": loss_name,
         "r1": gan.r1_weight,
@@ -303,9 +304,11 @@ def checkpoint_settings(gan):
         "ema": gan.ema_decay,
         "d_steps": gan.d_steps,
         "seed": gan.seed,
-        "g_lr": _learning_rate(gan.g_optimizer),
-        "d_lr": _learning_rate(gan.d_optimizer),
+        "g_lr": g_rate,
+        "d_lr": _learning_rate_settings(gan.d_optimizer)[0],
         "adam_beta2": float(gan.g_optimizer.beta_2),
+        "lr_decay_start": decay_start,
+        "lr_decay_steps": decay_steps,
         "frames": frames,
         "size": size,
         "channels": channels,
@@ -371,8 +374,32 @@ def _flag(key, value):
     return f"without {flag}" if value is None else f"{flag} {value}"
 
 
-def _learning_rate(optimizer):
-    return float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+def _learning_rate_schedule(rate, config):
+    if not config.lr_decay_steps:
+        return rate
+    # A warm-up from the rate to itself holds it constant until the decay starts.
+    return keras.optimizers.schedules.CosineDecay(
+        rate, decay_steps=config.lr_decay_steps, alpha=0.0, warmup_target=rate,
+        warmup_steps=config.lr_decay_start,
+    )
+
+
+def _learning_rate_settings(optimizer):
+    """(rate, decay start, decay steps) of an optimizer that `build_gan` made."""
+    optimizer = getattr(optimizer, "inner_optimizer", optimizer)
+    rate = optimizer.get_config()["learning_rate"]
+    if not isinstance(rate, dict):
+        return float(rate), 0, 0
+    schedule = rate["config"]
+    return (float(schedule["initial_learning_rate"]), int(schedule["warmup_steps"]),
+            int(schedule["decay_steps"]))
+
+
+def _decay_phrase(config):
+    if not config.lr_decay_steps:
+        return ""
+    end = config.lr_decay_start + config.lr_decay_steps
+    return f", rates to zero from step {config.lr_decay_start:,} to {end:,} (cosine)"
 
 
 def _is_chief(strategy_name):
@@ -471,10 +498,12 @@ def build_gan(config, captions=None):
     objective, penalty = LOSSES[config.loss]
     optimizers = {
         "g_optimizer": keras.optimizers.Adam(
-            config.g_lr, beta_1=0.5, beta_2=config.adam_beta2, name="generator_adam"
+            _learning_rate_schedule(config.g_lr, config), beta_1=0.5,
+            beta_2=config.adam_beta2, name="generator_adam",
         ),
         "d_optimizer": keras.optimizers.Adam(
-            config.d_lr, beta_1=0.5, beta_2=config.adam_beta2, name="discriminator_adam"
+            _learning_rate_schedule(config.d_lr, config), beta_1=0.5,
+            beta_2=config.adam_beta2, name="discriminator_adam",
         ),
     }
     # With mixed_float16, compile() wraps both optimizers in loss scaling.
@@ -606,7 +635,7 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         f"  design  {config.model}{drawing}: {type(gan.generator).__name__} against "
         f"{discriminators}; "
         f"loss {config.loss}, Adam {config.g_lr:g} (generator) / {config.d_lr:g} "
-        f"(discriminator), beta_2 {config.adam_beta2:g}",
+        f"(discriminator), beta_2 {config.adam_beta2:g}{_decay_phrase(config)}",
         f"  data    {source}; clips of {frames} frames of {size}x{size}x{channels}, "
         f"batch {config.batch_size}",
         f"  steps   {config.epochs} epochs of {config.steps_per_epoch} steps "

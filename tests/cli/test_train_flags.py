@@ -192,6 +192,34 @@ def test_adam_beta2_reaches_both_optimizers():
         TrainConfig(adam_beta2=1.0).validate()
 
 
+def test_lr_decay_holds_then_falls_along_a_half_cosine_in_both_optimizers():
+    import math
+
+    from keras_vidgan.training.train_lib import build_gan
+
+    flags = ["train", "--g-lr", "2e-3", "--d-lr", "1e-3", "--lr-decay-start", "100",
+             "--lr-decay-steps", "400"]
+    config = TrainConfig(**config_values(parse_arguments(flags)))
+    config.validate()
+    gan = build_gan(config)
+    for optimizer, rate in ((gan.g_optimizer, 2e-3), (gan.d_optimizer, 1e-3)):
+        for step in (0, 99, 100, 200, 300, 499, 500, 800):
+            optimizer.iterations.assign(step)
+            progress = min(max(step - 100, 0), 400) / 400
+            expected = rate * 0.5 * (1 + math.cos(math.pi * progress))
+            assert float(optimizer.learning_rate) == pytest.approx(expected, abs=1e-9), step
+    default = TrainConfig(**config_values(parse_arguments(["train"])))
+    assert (default.lr_decay_start, default.lr_decay_steps) == (0, 0)
+    assert float(build_gan(default).g_optimizer.learning_rate) == pytest.approx(1e-3)
+    for values, message in [
+        ({"lr_decay_steps": -1}, "lr_decay_steps must be a whole number of steps >= 0"),
+        ({"lr_decay_start": 1.5, "lr_decay_steps": 4}, "lr_decay_start must be a whole"),
+        ({"lr_decay_start": 100}, "add --lr-decay-steps"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            TrainConfig(**values).validate()
+
+
 def test_the_readme_describes_the_default_run():
     import os
 

@@ -73,16 +73,24 @@ def _weights_equal(first, second):
     return all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))
 
 
+# Learning rates that fall from step 3 to step 8: the resumed run must pick up the schedule
+# at its step, not start it again.
+LR_DECAY = {"lr_decay_start": 3, "lr_decay_steps": 5}
+
+
 @pytest.mark.parametrize(
-    "source,stop_at,resumes_from",
+    "source,recipe,stop_at,resumes_from",
     [
-        ("moving_mnist", 7, "epoch_0002_step_000001.keras"),  # one step into epoch 2
-        ("video_folder", 9, "epoch_0002_step_000003.keras"),
-        ("tfrecord_shards", 3, "epoch_0001_step_000002.keras"),
+        ("moving_mnist", {}, 7, "epoch_0002_step_000001.keras"),  # one step into epoch 2
+        ("video_folder", {}, 9, "epoch_0002_step_000003.keras"),
+        ("tfrecord_shards", {}, 3, "epoch_0001_step_000002.keras"),
+        ("moving_mnist", LR_DECAY, 5, "epoch_0001_step_000004.keras"),
     ],
 )
-def test_an_interrupted_run_resumes_exactly(sources, tmp_path, source, stop_at, resumes_from):
-    settings = {**TINY, **sources[source]}
+def test_an_interrupted_run_resumes_exactly(
+    sources, tmp_path, source, recipe, stop_at, resumes_from
+):
+    settings = {**TINY, **sources[source], **recipe}
     uninterrupted = train(TrainConfig(out=str(tmp_path / "whole"), **settings),
                           log=lambda line: None)
     out = tmp_path / "interrupted"

@@ -90,6 +90,7 @@ def test_config_json_is_the_config(finished_run):
         {"auxiliary_classifier": False},
         {"minibatch_std": 4},
         {"adam_beta2": 0.99},
+        {"lr_decay_steps": 8},
     ],
 )
 def test_resuming_with_settings_that_change_what_is_learnt_is_refused(finished_run, change):
@@ -120,6 +121,18 @@ def test_the_checkpoint_is_checked_when_config_json_disagrees_with_it(finished_r
     assert "ema is 0.9999 there, 0.9 here" in message
     assert "checkpoint epoch_0001.keras" in message
     assert "epoch_0002.keras" not in os.listdir(out / "checkpoints")
+
+
+def test_the_checkpoint_records_its_learning_rate_schedule(finished_run, tmp_path):
+    out = _copy(finished_run[0], tmp_path)
+    stored = json.loads((out / "config.json").read_text())
+    decay = {"lr_decay_start": 1, "lr_decay_steps": 8}
+    (out / "config.json").write_text(json.dumps({**stored, **decay}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **{**TINY, "epochs": 2, **decay}))
+    assert "lr_decay_start is 0 there, 1 here" in str(refusal.value)
+    assert "lr_decay_steps is 0 there, 8 here" in str(refusal.value)
+    assert "checkpoint epoch_0001.keras" in str(refusal.value)
 
 
 def test_the_checkpoint_records_its_precision(finished_run, tmp_path):

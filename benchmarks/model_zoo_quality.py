@@ -11,9 +11,9 @@ For each design this runs, as a user would,
 and then prints one Markdown row per design: training minutes, GAN steps, seconds per step,
 FVD and KVD under the pinned protocol (Moving MNIST test split, two digits, N clips a side),
 the share of legible frames and of identity-keeping clips (`--legibility`, read from the
-same generated clips), and the path of the last sample GIF. Runs that already exist are resumed, so a budget can be
-raised (`--minutes 30` after `--minutes 15`) without starting over: the budget counts every
-session of a run.
+same generated clips), and the path of the last sample GIF. Runs that already exist are
+resumed, so a budget can be raised (`--minutes 30` after `--minutes 15`) without starting
+over: the budget counts every session of a run.
 
     python benchmarks/model_zoo_quality.py --minutes 15                    # the README table
     python benchmarks/model_zoo_quality.py --minutes 30 --designs mocogan  # the FVD <= 40 goal

@@ -23,6 +23,19 @@ def positive_float(text):
     return value
 
 
+def class_labels(text):
+    """`K` or `K1,K2,...`: one class, or the class of each digit, as a tuple of ints >= 0."""
+    try:
+        labels = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a class such as 3, or one per digit such as 3,7; got {text!r}"
+        ) from None
+    if min(labels) < 0:
+        raise argparse.ArgumentTypeError(f"classes are 0 or more, got {text!r}")
+    return labels
+
+
 def preset_name(text):
     """A preset that ships with keras_vidgan or a preset folder, checked without TensorFlow."""
     import importlib.util

@@ -171,9 +171,13 @@ def run(args):
     if gan.num_classes is not None:
         import numpy as np
 
-        labels = np.arange(args.num) % gan.num_classes
+        from keras_vidgan.models.seeds import labels_for_seeds
+
+        labels = labels_for_seeds(np.arange(args.num), gan.num_classes, gan.labels_per_clip)
         if not args.quiet:
-            print(f"Generating {args.num} clips, clip i of class i mod {gan.num_classes}")
+            asked = (f"class i mod {gan.num_classes}" if gan.labels_per_clip == 1
+                     else "the classes of seed i (as `keras-vidgan sample` gives them)")
+            print(f"Generating {args.num} clips, clip i of {asked}")
         generated = gan.generate(
             args.num, seed=args.seed, batch_size=args.batch_size, labels=labels
         )
@@ -268,15 +272,19 @@ def _legibility(args, gan, real, spec, labels=None):
 
 
 def _requested_digit_share(legibility, clips, labels, digits):
-    """The share of legible frames that read the class asked for.
+    """The share of legible frames that read the classes asked for.
 
-    NaN where no frame is legible. None without labels or on clips of several
-    digits: Moving MNIST's class is the first digit's, so only one-digit clips
-    name every digit a frame shows.
+    NaN where no frame is legible. None without labels, or on clips of
+    several digits whose generator takes one label (the first digit's): that
+    label does not name every digit a frame shows. A generator with a label
+    per digit (`[N, digits]`) is read against all of them.
     """
-    if labels is None or digits != 1:
+    if labels is None:
         return None
-    return legibility.reading_accuracy(clips, labels[:, None])
+    labels = labels[:, None] if labels.ndim == 1 else labels
+    if labels.shape[1] != digits:
+        return None
+    return legibility.reading_accuracy(clips, labels)
 
 
 def _captioned_test_clips(args, spec, frames, size):

@@ -77,9 +77,11 @@ def run(args):
         print("Signatures: serving_default (noise float32 [B, latent_dim] -> video uint8 "
               "[B, T, H, W, C]), generate_from_seed (seed int64 [B] -> video), metadata.")
     else:
+        per_clip = info.get("labels_per_clip", 1)
+        shape = "[B]" if per_clip == 1 else f"[B, {per_clip}] (a class per digit)"
         print(f"Signatures: serving_default = generate_conditional (noise float32 [B, latent_dim]"
-              f", labels int32 [B] in [0, {info['num_classes']}) -> video uint8 [B, T, H, W, C]), "
-              "generate_from_seed (seed int64 [B], labels -> video), metadata.")
+              f", labels int32 {shape} in [0, {info['num_classes']}) -> video uint8 "
+              "[B, T, H, W, C]), generate_from_seed (seed int64 [B], labels -> video), metadata.")
     if args.onnx:
         from keras_vidgan.export.onnx_export import export_onnx
 

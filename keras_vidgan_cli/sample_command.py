@@ -7,7 +7,12 @@ the files are the same whichever of the three the videos come from.
 
 import os
 
-from keras_vidgan_cli.argument_types import model_or_preset, positive_int, preset_name
+from keras_vidgan_cli.argument_types import (
+    class_labels,
+    model_or_preset,
+    positive_int,
+    preset_name,
+)
 from keras_vidgan_cli.user_error import UserError
 
 FORMATS = ("gif", "mp4", "npy", "png")
@@ -40,9 +45,11 @@ def add_arguments(parser):
                         help="frames per video, for a styleganv model (it renders any number; "
                              "other designs and exports make the trained number) (default: "
                              "the trained number)")
-    parser.add_argument("--label", type=int, default=None,
-                        help="class of every video, for a class-conditional model (default: "
-                             "the video of seed s shows class s mod the number of classes)")
+    parser.add_argument("--label", type=class_labels, default=None, metavar="K[,K2]",
+                        help="class of every video, for a class-conditional model; for a "
+                             "model with a label per digit, one class per digit, such as 3,7 "
+                             "(default: the video of seed s shows class s mod the number of "
+                             "classes; with a second digit, also class (3s + 7) mod it)")
     parser.add_argument("--prompt", default=None, metavar="TEXT",
                         help="what every video shows, for a text-conditioned model (trained "
                              "with --conditional text), e.g. \"the digit 2 moves left and "
@@ -71,15 +78,28 @@ def run(args):
         source = _open(args.model)
     if args.frames is not None:
         source = _with_frames(source, args.model, args.frames)
+    per_clip = source.labels_per_clip
     if source.num_classes is not None and args.label is None and not args.quiet:
-        print(f"{args.model} is class-conditional: the video of seed s shows class s mod "
-              f"{source.num_classes}, as in the run's sample grids (--label K for one class).")
+        if per_clip == 1:
+            print(f"{args.model} is class-conditional: the video of seed s shows class s mod "
+                  f"{source.num_classes}, as in the run's sample grids (--label K for one "
+                  "class).")
+        else:
+            print(f"{args.model} takes a class per digit: the video of seed s shows classes s "
+                  f"and 3s + 7 mod {source.num_classes}, as in the run's sample grids (--label "
+                  f"{','.join(['K'] * per_clip)} for given ones).")
     if args.label is not None:
+        shown = ",".join(map(str, args.label))
         if source.num_classes is None:
             raise UserError(f"{args.model} is not class-conditional; drop --label.")
-        if not 0 <= args.label < source.num_classes:
-            raise UserError(f"--label {args.label} is out of range; {args.model} has "
+        if max(args.label) >= source.num_classes:
+            raise UserError(f"--label {shown} is out of range; {args.model} has "
                             f"{source.num_classes} classes (0 to {source.num_classes - 1}).")
+        if len(args.label) != per_clip:
+            wanted = "one class" if per_clip == 1 else f"{per_clip} classes, one per digit"
+            raise UserError(f"--label {shown}: {args.model} takes {wanted}; pass "
+                            f"--label {','.join(['K'] * per_clip)}.")
+        args.label = args.label[0] if per_clip == 1 else args.label
     _check_prompt(source, args)
     fps = args.fps or source.fps
     try:
@@ -122,8 +142,11 @@ def generate_clips(source, seeds, label=None, batch_size=16, progress=None):
     Args:
         source: a `keras_vidgan.export.VideoSource`.
         seeds: list of ints.
-        label: class of every video, for a conditional source; without
-            one, the video of seed `s` shows class `s mod num_classes`.
+        label: class of every video, for a conditional source (a tuple of
+            one class per digit for a source with several labels per
+            clip); without one, the video of seed `s` shows the classes of
+            `keras_vidgan.models.seeds.labels_for_seeds`, `s mod num_classes`
+            for one label.
         batch_size: videos per call.
         progress: a `keras.utils.Progbar`, advanced per batch, or None.
 
@@ -152,8 +175,10 @@ def _labels(source, seeds, label):
     if label is not None:
         return [label] * len(seeds)
     if source.num_classes is not None:
+        from keras_vidgan.models.seeds import labels_for_seeds
+
         # The run's sample grids cycle through the classes the same way (video i, seed i).
-        return [seed % source.num_classes for seed in seeds]
+        return labels_for_seeds(seeds, source.num_classes, source.labels_per_clip)
     return None
 
 

@@ -28,6 +28,7 @@ DEFAULTS = {
     "synthesis": None,
     "sprite_placement": None,
     "auxiliary_classifier": None,
+    "label_every_digit": None,
     "minibatch_std": 0,
     "loss": "bce",
     "r1": 0.1,
@@ -108,6 +109,10 @@ def add_arguments(parser):
                            "the clip's class and the generator is trained to make the class it "
                            "was given readable (AC-GAN's auxiliary classifier) (default: on for "
                            "class-conditional sprites, off otherwise)")
+    objective.add_argument("--label-every-digit", action=argparse.BooleanOptionalAction,
+                           help="class-conditional styleganv on clips of several digits: "
+                           "condition on every digit's class, not the first digit's alone "
+                           "(with sprites, each sprite draws its own digit) (default: off)")
     objective.add_argument("--minibatch-std", type=int, metavar="GROUP",
                            help="styleganv: the discriminator also sees the standard deviation "
                            "of its features over groups of GROUP clips, StyleGAN's remedy for "

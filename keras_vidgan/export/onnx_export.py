@@ -34,7 +34,8 @@ def export_onnx(export_dir, onnx_path, opset=DEFAULT_OPSET):
 
     Returns:
         `onnx_path`. The model has input `noise` float32 `[B, latent_dim]`
-        (and `labels` int32 `[B]` for a conditional generator) and output
+        (and `labels` int32 `[B]` for a conditional generator, `[B, L]` with
+        L labels per clip) and output
         `video` uint8 `[B, T, H, W, C]`.
 
     Raises:
@@ -72,7 +73,8 @@ def export_onnx(export_dir, onnx_path, opset=DEFAULT_OPSET):
         def generate(noise):
             return {"video": serving(noise=noise)["video"]}
     else:
-        input_signature.append(tf.TensorSpec([None], tf.int32, name="labels"))
+        per_clip = [source.labels_per_clip] if source.labels_per_clip > 1 else []
+        input_signature.append(tf.TensorSpec([None, *per_clip], tf.int32, name="labels"))
 
         def generate(noise, labels):
             return {"video": serving(noise=noise, labels=labels)["video"]}

@@ -12,12 +12,15 @@
   | `metadata` | none | int32 scalars and `config_json` (string), below |
 
   `metadata` returns `fps`, `frames`, `height`, `width`, `channels`,
-  `latent_dim`, `num_classes` (0 when unconditional) and `config_json`.
+  `latent_dim`, `num_classes` (0 when unconditional), `labels_per_clip` and
+  `config_json`.
 
   A class-conditional generator (one with a `num_classes` attribute that
   takes `[noise, labels]`) gets `generate_conditional` (`noise`, `labels`
   int32 `[B]`) instead; `serving_default` is then the same function and
-  `generate_from_seed` takes `seed` and `labels`.
+  `generate_from_seed` takes `seed` and `labels`. A generator with several
+  labels per clip (`labels_per_clip` L > 1, one per digit) takes `labels`
+  int32 `[B, L]` in both.
 
   A text-conditioned generator (one with a `text_encoder` attribute that
   takes `[noise, texts]`, see `keras_vidgan.layers.TextEncoder`) gets
@@ -205,8 +208,9 @@ def describe_generator(generator):
             `[noise, labels]` when it has a `num_classes` attribute.
 
     Returns:
-        dict with `latent_dim`, `frames`, `height`, `width`, `channels` and
+        dict with `latent_dim`, `frames`, `height`, `width`, `channels`,
         `num_classes` (None for an unconditional generator),
+        `labels_per_clip` (1 unless the generator takes several),
         `text_conditional` and `max_words` (the text encoder's limit, None
         without text).
 
@@ -252,6 +256,7 @@ def describe_generator(generator):
         "width": width,
         "channels": channels,
         "num_classes": int(num_classes) if conditional and not text_conditional else None,
+        "labels_per_clip": int(getattr(generator, "labels_per_clip", 1)),
         "text_conditional": text_conditional,
         "max_words": (int(generator.get_layer("text_encoder").sequence_length)
                       if text_conditional else None),
@@ -278,7 +283,10 @@ def build_export_archive(generator, spec, metadata):
 
     noise_spec = tf.TensorSpec([None, None], tf.float32, name="noise")
     seed_spec = tf.TensorSpec([None], tf.int64, name="seed")
-    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+    labels_per_clip = spec.get("labels_per_clip", 1)
+    labels_spec = tf.TensorSpec(
+        [None] + ([labels_per_clip] if labels_per_clip > 1 else []), tf.int32, name="labels"
+    )
     text_spec = tf.TensorSpec([None], tf.string, name="text")
 
     def videos(noise, *conditions):
@@ -344,6 +352,7 @@ def build_export_archive(generator, spec, metadata):
         "channels": spec["channels"],
         "latent_dim": latent_dim,
         "num_classes": num_classes or 0,
+        "labels_per_clip": labels_per_clip,
         "text_conditional": int(bool(spec.get("text_conditional"))),
         "max_words": spec.get("max_words") or 0,
     }
@@ -381,11 +390,14 @@ def check_noise(noise, latent_dim):
 
 
 def check_labels(labels, num_classes, batch_size):
-    """Fails in the graph unless every label is in `[0, num_classes)` and there is one per video."""
+    """Fails in the graph unless every label is in `[0, num_classes)` and videos have labels each.
+
+    `labels` is `[B]`, or `[B, L]` for several labels per video.
+    """
     checks = [
         tf.debugging.assert_equal(
             tf.shape(labels)[0], batch_size,
-            message="keras_vidgan: give one label per video (`labels` and the "
+            message="keras_vidgan: give labels for every video (`labels` and the "
             "noise or seed must have the same batch size)",
         ),
         tf.debugging.assert_greater_equal(

@@ -35,6 +35,8 @@ class VideoSource(abc.ABC):
         clip_shape: `(frames, height, width, channels)`.
         fps: int. Frame rate the model was trained for.
         num_classes: int, or None for an unconditional model.
+        labels_per_clip: int. Class labels per video: 1, or several (one
+            per digit), passed as `[B, labels_per_clip]`.
         text_conditional: bool. The model takes a text prompt per video
             (passed as `labels`: strings, or UTF-8 bytes).
         max_words: int, the text encoder's limit, or None without text.
@@ -45,6 +47,7 @@ class VideoSource(abc.ABC):
     clip_shape = None
     fps = DEFAULT_FPS
     num_classes = None
+    labels_per_clip = 1
     text_conditional = False
     max_words = None
     description = ""
@@ -74,12 +77,21 @@ class VideoSource(abc.ABC):
             if labels is not None:
                 raise ValueError(f"{self.description} is unconditional; it takes no labels.")
             return None
+        per_clip = self.labels_per_clip
         if labels is None:
+            what = "a label" if per_clip == 1 else f"{per_clip} labels"
             raise ValueError(
                 f"{self.description} is class-conditional ({self.num_classes} classes); "
-                "give a label per video."
+                f"give {what} per video."
             )
-        labels = np.broadcast_to(np.asarray(labels, np.int32), (batch_size,))
+        shape = (batch_size,) + ((per_clip,) if per_clip > 1 else ())
+        labels = np.asarray(labels, np.int32)
+        if labels.shape not in {(), shape, shape[1:]}:
+            raise ValueError(
+                f"Got labels of shape {labels.shape} for {batch_size} videos; give one class, "
+                f"or labels of shape {shape}."
+            )
+        labels = np.broadcast_to(labels, shape)
         if labels.min(initial=0) < 0 or labels.max(initial=0) >= self.num_classes:
             raise ValueError(f"labels must be in [0, {self.num_classes}).")
         return labels
@@ -131,6 +143,7 @@ class KerasVideoSource(VideoSource):
             spec = {**spec, "frames": self.render_frames}
         self.clip_shape = (spec["frames"], spec["height"], spec["width"], spec["channels"])
         self.num_classes = spec["num_classes"]
+        self.labels_per_clip = spec["labels_per_clip"]
         self.text_conditional = bool(spec["text_conditional"])
         self.max_words = spec["max_words"]
         self.fps = int(fps)
@@ -208,6 +221,8 @@ class SavedModelVideoSource(VideoSource):
         self.latent_dim = int(info["latent_dim"])
         self.clip_shape = tuple(int(info[k]) for k in ("frames", "height", "width", "channels"))
         self.num_classes = int(info["num_classes"]) or None
+        # Exports written before several labels per clip have no entry.
+        self.labels_per_clip = int(info.get("labels_per_clip", 1))
         # Exports written before text conditioning have neither entry.
         self.text_conditional = bool(int(info.get("text_conditional", 0)))
         self.max_words = int(info.get("max_words", 0)) or None

@@ -37,7 +37,10 @@ class GAN(keras.Model):
 
     - a generator with an integer `num_classes` attribute takes
       `[noise, labels]`; the dataset must yield `(clip, label)` pairs (int
-      labels `[B]`, or `[B, D]` whose first column is used). Generated clips
+      labels `[B]`, or `[B, D]` whose first column is used). A generator
+      whose `labels_per_clip` attribute is `L > 1` takes labels `[B, L]`
+      (one per digit of a Moving MNIST clip), and the dataset must yield
+      that many per clip. Generated clips
       get the labels of the real batch, so the class mix follows the data.
       Discriminators with `num_classes` receive `[clips, labels]` too
       (projection discriminators); the others only see clips. A
@@ -171,6 +174,7 @@ class GAN(keras.Model):
         self.seed = int(seed)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.num_classes = getattr(generator, "num_classes", None)
+        self.labels_per_clip = getattr(generator, "labels_per_clip", 1)
         self.text_conditional = getattr(generator, "text_encoder", None) is not None
         self.condition_on_first_frame = bool(getattr(generator, "condition_on_first_frame", False))
         self.ema_generator = _copy_model(generator) if ema_decay is not None else None
@@ -493,7 +497,14 @@ class GAN(keras.Model):
                 "dataset must yield (clip, label) pairs."
             )
         labels = tf.convert_to_tensor(labels)
-        if labels.shape.rank == 2:
+        if self.labels_per_clip > 1:
+            if labels.shape.rank != 2 or labels.shape[1] != self.labels_per_clip:
+                raise ValueError(
+                    f"The generator takes {self.labels_per_clip} labels per clip: the dataset "
+                    f"must yield labels of shape [{self.labels_per_clip}] with each clip, not "
+                    f"{labels.shape[1:]}."
+                )
+        elif labels.shape.rank == 2:
             # Moving MNIST yields one label per digit; the first names the clip.
             labels = labels[:, 0]
         return tf.cast(labels, tf.int32)
@@ -768,21 +779,34 @@ class GAN(keras.Model):
                 `generate_from_seed` signature use, so all three agree.
             batch_size: clips per generator call.
             labels: int class of every clip, or `num_videos` ints, for a
-                class-conditional generator.
+                class-conditional generator (with `labels_per_clip` L > 1:
+                L ints for every clip, or `[num_videos, L]`). None gives
+                video `i` the classes of its seed
+                (`keras_vidgan.models.seeds.labels_for_seeds`), as the
+                sample grids and `keras-vidgan sample` do.
             first_frames: `[num_videos, H, W, C]` frames for a
                 first-frame-conditioned generator.
             prompts: one string for every clip, or `num_videos` strings, for
                 a text-conditioned generator.
         """
-        from keras_vidgan.models.seeds import noise_from_seeds
+        from keras_vidgan.models.seeds import labels_for_seeds, noise_from_seeds
 
-        noise = noise_from_seeds(np.arange(seed, seed + num_videos), self.latent_dim)
+        seeds = np.arange(seed, seed + num_videos)
+        noise = noise_from_seeds(seeds, self.latent_dim)
         inputs = [noise]
         if self.num_classes is not None:
             if labels is None:
-                raise ValueError(f"Pass `labels`: the generator has {self.num_classes} classes.")
-            labels = np.broadcast_to(np.asarray(labels, np.int32), (num_videos,))
-            inputs.append(tf.constant(labels))
+                labels = labels_for_seeds(seeds, self.num_classes, self.labels_per_clip)
+            shape = (num_videos,) + ((self.labels_per_clip,) if self.labels_per_clip > 1 else ())
+            labels = np.asarray(labels, np.int32)
+            if labels.shape not in {(), shape, shape[1:]}:
+                raise ValueError(
+                    f"`labels` has shape {labels.shape}; pass one class for every clip, or "
+                    f"an array of shape {shape}."
+                )
+            if labels.min(initial=0) < 0 or labels.max(initial=0) >= self.num_classes:
+                raise ValueError(f"`labels` must be in [0, {self.num_classes}).")
+            inputs.append(tf.constant(np.broadcast_to(labels, shape)))
         if self.text_conditional:
             if prompts is None:
                 raise ValueError("Pass `prompts`: the generator is text-conditioned.")

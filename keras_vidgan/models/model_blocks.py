@@ -132,9 +132,11 @@ def projection_logits(features, labels, num_classes, name, spectral_norm=False, 
     Unconditional: a linear map to one logit per feature vector. With labels,
     the projection discriminator of Miyato & Koyama (2018, "cGANs with
     Projection Discriminator"): the inner product of a learned class
-    embedding with the features is added to that logit. With a `text_code`
-    `[B, D]` instead, a learned linear map of the code takes the class
-    embedding's place, so the logit also says whether clip and text match.
+    embedding with the features is added to that logit; with several labels
+    per clip (`[B, L]`, the digits of a clip) the sum of their embeddings,
+    which does not depend on their order. With a `text_code` `[B, D]`
+    instead, a learned linear map of the code takes the class embedding's
+    place, so the logit also says whether clip and text match.
     """
     logits = dense(1, f"{name}_logits", spectral_norm)(features)
     logits = ops.squeeze(logits, axis=-1) if len(features.shape) == 3 else logits
@@ -146,6 +148,8 @@ def projection_logits(features, labels, num_classes, name, spectral_norm=False, 
         embedded = layers.Embedding(
             num_classes, features.shape[-1], name=f"{name}_embedding"
         )(labels)
+        if len(labels.shape) == 2:
+            embedded = ops.sum(embedded, axis=1)
     if len(features.shape) == 3:
         projection = ops.sum(features * ops.expand_dims(embedded, 1), axis=-1)
     else:

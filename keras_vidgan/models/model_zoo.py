@@ -31,6 +31,7 @@ def build_design(
     minibatch_std_group=None,
     dtype=None,
     text_encoder=None,
+    labels_per_clip=1,
 ):
     """A generator and the discriminator(s) of one design, ready for `GAN`.
 
@@ -67,6 +68,8 @@ def build_design(
         dtype: dtype policy of every network, for example
             `"mixed_bfloat16"` (None: the global policy). Their outputs stay
             float32 clips and logits.
+        labels_per_clip: `styleganv` with `num_classes`: labels per clip,
+            1 or one per sprite (`StyleGANVGenerator`).
         text_encoder: dict of `keras_vidgan.layers.TextEncoder` arguments
             for a text-conditioned model (`vgan`, `mocogan` and
             `styleganv`), instead of
@@ -89,6 +92,8 @@ def build_design(
     shared = dict(frames=frames, size=size, channels=channels)
     if dtype is not None:
         shared["dtype"] = dtype
+    if labels_per_clip != 1 and design != "styleganv":
+        raise ValueError(f"Several labels per clip are a styleganv option, not {design!r}'s.")
     if text_encoder is not None and design not in TEXT_DESIGNS:
         raise ValueError(f"Text conditioning is available for {TEXT_DESIGNS}, not {design!r}.")
     if design == "vgan":
@@ -143,8 +148,8 @@ def build_design(
         generator = StyleGANVGenerator(
             content_dim=latent_dim, width=width, num_classes=num_classes,
             text_encoder=text_encoder, synthesis=synthesis, sprites=sprites,
-            sprite_placement=sprite_placement, name="generator",
-            **shared
+            sprite_placement=sprite_placement, labels_per_clip=labels_per_clip,
+            name="generator", **shared
         )
         return generator, StyleGANVDiscriminator(
             width=width,
@@ -153,6 +158,7 @@ def build_design(
             text_encoder=text_encoder,
             auxiliary_classifier=auxiliary_classifier,
             minibatch_std_group=minibatch_std_group,
+            labels_per_clip=labels_per_clip,
             name="discriminator",
             **shared,
         )

@@ -64,6 +64,41 @@ def noise_from_seeds(seeds, latent_dim):
     )
 
 
+def labels_for_seeds(seeds, num_classes, labels_per_clip=1):
+    """The classes a class-conditional video of each seed asks for, when none are given.
+
+    `GAN.generate`, the run's sample grids, `keras-vidgan sample` and
+    `keras-vidgan evaluate` use it, so video `s` shows the same digits
+    everywhere. Label `j` of seed `s` is `((2j + 1) * s + 7j) mod
+    num_classes`: one label per clip reads `s mod num_classes`, so ten
+    seeds in a row show every class once; a second label reads
+    `(3s + 7) mod num_classes`, which for ten classes is never the first
+    one's and also shows every class once in ten seeds.
+
+    Args:
+        seeds: int array-like `[B]`.
+        num_classes: int.
+        labels_per_clip: int. Labels per video.
+
+    Returns:
+        int32 array `[B]`, or `[B, labels_per_clip]` for several labels.
+
+    Example:
+
+    ```python
+    from keras_vidgan.models.seeds import labels_for_seeds
+
+    print(labels_for_seeds([0, 1, 12], num_classes=10))  # [0 1 2]
+    print(labels_for_seeds([0, 1, 12], 10, labels_per_clip=2).tolist())  # [[0, 7], [1, 0], [2, 3]]
+    ```
+    """
+    seeds = np.asarray(seeds, np.int64).reshape(-1)
+    places = np.arange(labels_per_clip, dtype=np.int64)
+    labels = ((2 * places + 1) * seeds[:, None] + 7 * places) % num_classes
+    labels = labels.astype(np.int32)
+    return labels[:, 0] if labels_per_clip == 1 else labels
+
+
 def slerp(start, end, fractions):
     """Spherical interpolation between two latent vectors.
 

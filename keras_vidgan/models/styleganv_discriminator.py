@@ -71,6 +71,11 @@ class StyleGANVDiscriminator(VideoModel):
             `num_classes`).
         minibatch_std_group: int or None. Clips per group of the minibatch
             standard deviation feature (StyleGAN: 4); None for none.
+        labels_per_clip: int. With classes, labels per clip: 1 (labels
+            `[B]`), or several (`[B, labels_per_clip]`, the classes of a
+            clip's digits): the class projection is then the sum of their
+            embeddings, and the auxiliary classifier's target is the mix of
+            the clip's classes (`keras_vidgan.losses.auxiliary_classifier_*`).
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -103,6 +108,7 @@ class StyleGANVDiscriminator(VideoModel):
         text_encoder=None,
         auxiliary_classifier=False,
         minibatch_std_group=None,
+        labels_per_clip=1,
         **kwargs,
     ):
         check_frame_subset("sampled_frames", sampled_frames, frames)
@@ -122,7 +128,7 @@ class StyleGANVDiscriminator(VideoModel):
             )
         clips = keras.Input((sampled_frames, size, size, channels), name="frames")
         times = keras.Input((sampled_frames,), name="times")
-        labels = self.condition_input(num_classes, text_encoder)
+        labels = self.condition_input(num_classes, text_encoder, labels_per_clip)
         hidden_dim = 8 * width
         features = layers.Flatten()(frame_features(clips, width, size, "frame", spectral_norm))
         if minibatch_std_group is not None:

@@ -139,6 +139,13 @@ class StyleGANVGenerator(VideoModel):
         sprite_placement: str. With `synthesis="sprites"`, `"bilinear"`
             (a corner between pixels blends the sprite's shifts) or
             `"whole_pixels"` (corners rounded, see above).
+        labels_per_clip: int. With classes, how many labels a clip has:
+            1 (labels `[B]`), or one per sprite (labels `[B, sprites]`,
+            the classes of a Moving MNIST clip's digits), in which case
+            each sprite is drawn from its own style, made from the content
+            noise, its own label's embedding and a learned embedding of its
+            place in the list (so that two sprites of one class differ);
+            the frame synthesis joins the labels' embeddings in order.
         **kwargs: passed to `keras.Model`.
 
     Example:
@@ -182,16 +189,23 @@ class StyleGANVGenerator(VideoModel):
         synthesis="frames",
         sprites=1,
         sprite_placement="bilinear",
+        labels_per_clip=1,
         **kwargs,
     ):
         check_positive_int("motion_spacing", motion_spacing)
+        check_positive_int("labels_per_clip", labels_per_clip)
+        if synthesis == "sprites" and labels_per_clip not in (1, sprites):
+            raise ValueError(
+                f"With the sprite synthesis a clip has one label, or one per sprite ({sprites}); "
+                f"got `labels_per_clip={labels_per_clip}`."
+            )
         check_positive_int("sprites", sprites)
         check_choice("sprite_placement", sprite_placement, SPRITE_PLACEMENTS)
         check_choice("motion_input", motion_input, MOTION_INPUTS)
         check_choice("synthesis", synthesis, SYNTHESES)
         latent_dim = content_dim + _motion_codes(frames, motion_spacing) * motion_dim
         noise = keras.Input((latent_dim,), name="noise")
-        labels = self.condition_input(num_classes, text_encoder)
+        labels = self.condition_input(num_classes, text_encoder, labels_per_clip)
         # Text is encoded here, outside the renderer, so that `render` and the call share
         # one encoder and the renderer takes the text's code like any other float input.
         text_code = (
@@ -202,12 +216,12 @@ class StyleGANVGenerator(VideoModel):
         if synthesis == "frames":
             renderer = _renderer(
                 frames, size, channels, width, content_dim, motion_dim, motion_spacing,
-                num_classes, motion_input, text_conditional,
+                num_classes, motion_input, text_conditional, labels_per_clip,
             )
         else:
             renderer = _sprite_renderer(
                 frames, size, channels, width, content_dim, motion_dim, motion_spacing,
-                num_classes, sprites, sprite_placement, text_conditional,
+                num_classes, sprites, sprite_placement, text_conditional, labels_per_clip,
             )
         # Every frame of the clip: times 0, 1, ..., frames - 1. Constants stay NumPy
         # arrays: they then become constants of the traced graph, not captured eager
@@ -235,8 +249,9 @@ class StyleGANVGenerator(VideoModel):
         """Frames at the given times: `[B, K, H, W, C]` in [-1, 1].
 
         Args:
-            inputs: noise `[B, N]` (with labels `[B]` after it, as
-                `[noise, labels]`, for a class-conditional model, or texts
+            inputs: noise `[B, N]` (with labels `[B]`, or
+                `[B, labels_per_clip]`, after it, as `[noise, labels]`, for a
+                class-conditional model, or texts
                 `[B]`, as `[noise, texts]`, for a text-conditioned one).
                 `N = content_dim + M * motion_dim` for some number of motion
                 codes `M >= MOTION_KERNEL`; `latent_dim_for(n)` covers the
@@ -286,8 +301,12 @@ def _motion_codes(num_frames, spacing):
     return math.ceil((num_frames - 1) / spacing) + MOTION_KERNEL
 
 
-def _renderer_inputs(content_dim, motion_dim, num_classes, text_conditional):
-    """The renderer's inputs (the condition None when absent) and the condition's code."""
+def _renderer_inputs(content_dim, motion_dim, num_classes, text_conditional, labels_per_clip):
+    """The renderer's inputs (the condition None when absent) and the condition's code.
+
+    The code is `[B, content_dim]`, or `[B, labels_per_clip, content_dim]`
+    for several labels per clip.
+    """
     content = keras.Input((content_dim,), name="content")
     motion_noise = keras.Input((None, motion_dim), name="motion_noise")
     times = keras.Input((None,), name="times")
@@ -295,7 +314,7 @@ def _renderer_inputs(content_dim, motion_dim, num_classes, text_conditional):
         labels = keras.Input((content_dim,), name="text_code")
         condition_code = labels
     else:
-        labels = VideoModel.labels_input(num_classes)
+        labels = VideoModel.labels_input(num_classes, labels_per_clip)
         condition_code = VideoModel.label_embedding(labels, num_classes, content_dim)
     return content, motion_noise, times, labels, condition_code
 
@@ -314,16 +333,19 @@ def _mapping(content, condition_code, style_dim):
 
 def _renderer(
     frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, motion_input,
-    text_conditional,
+    text_conditional, labels_per_clip,
 ):
     """The network behind `render`: (content, motion noise, times, condition) -> frames.
 
-    The condition is int labels `[B]` with classes, the projected text code
-    `[B, content_dim]` of a text-conditioned generator, or absent.
+    The condition is int labels `[B]` (or `[B, labels_per_clip]`) with
+    classes, the projected text code `[B, content_dim]` of a
+    text-conditioned generator, or absent.
     """
     content, motion_noise, times, labels, condition_code = _renderer_inputs(
-        content_dim, motion_dim, num_classes, text_conditional
+        content_dim, motion_dim, num_classes, text_conditional, labels_per_clip
     )
+    if labels_per_clip > 1:
+        condition_code = layers.Flatten()(condition_code)
     w = _mapping(content, condition_code, 8 * width)
 
     embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
@@ -357,7 +379,7 @@ def _renderer(
 
 def _sprite_renderer(
     frames, size, channels, width, content_dim, motion_dim, spacing, num_classes, sprites,
-    placement, text_conditional,
+    placement, text_conditional, labels_per_clip,
 ):
     """`render`'s network for `synthesis="sprites"`: sprites from `w`, moved by the time embedding.
 
@@ -365,27 +387,39 @@ def _sprite_renderer(
     style `w` alone, and every frame places them on a black canvas at
     positions that are a function of the time embedding alone; overlapping
     sprites combine by pixel-wise maximum. So what is drawn cannot change
-    from frame to frame, only where.
+    from frame to frame, only where. With a label per sprite, each sprite
+    has a style of its own (`_sprite_styles`).
     """
     content, motion_noise, times, labels, condition_code = _renderer_inputs(
-        content_dim, motion_dim, num_classes, text_conditional
+        content_dim, motion_dim, num_classes, text_conditional, labels_per_clip
     )
-    w = _mapping(content, condition_code, 8 * width)
-
     sprite_size = size // 2
     stages = int(math.log2(sprite_size // 4))
     widths = stage_widths(width, stages)
-    # The frame renderer's stages with one "frame": a 2D network from w.
-    x = layers.Dense(4 * 4 * widths[0], name="sprite_input")(w)
-    x = layers.Reshape((1, 4, 4, widths[0]))(x)
+    if labels_per_clip > 1:
+        # The sprites take the place of the frame renderer's frames: `[B, N, ...]`, one
+        # style each, so one 2D network draws them all at once.
+        w = _sprite_styles(content, labels, condition_code, sprites, 8 * width)
+        x = layers.Dense(4 * 4 * widths[0], name="sprite_input")(w)
+        x = layers.Reshape((sprites, 4, 4, widths[0]))(x)
+        ink_channels = channels
+    else:
+        # The frame renderer's stages with one "frame": a 2D network from w.
+        w = _mapping(content, condition_code, 8 * width)
+        x = layers.Dense(4 * 4 * widths[0], name="sprite_input")(w)
+        x = layers.Reshape((1, 4, 4, widths[0]))(x)
+        ink_channels = sprites * channels
     x = layers.LeakyReLU(0.2)(_adain(x, w, "sprite_input_adain"))
     x = _upsampling_stages(x, w, widths, width, "sprite")
     # Ink in [0, 1] on a black (0) canvas.
     ink = layers.Conv3D(
-        sprites * channels, (1, 3, 3), padding="same", activation="sigmoid", dtype="float32",
+        ink_channels, (1, 3, 3), padding="same", activation="sigmoid", dtype="float32",
         name="sprite_rgb",
     )(x)
-    ink = layers.Reshape((sprite_size, sprite_size, sprites, channels))(ink)
+    if labels_per_clip > 1:
+        ink = ops.transpose(ink, (0, 2, 3, 1, 4))  # [B, N, s, s, C] -> [B, s, s, N, C]
+    else:
+        ink = layers.Reshape((sprite_size, sprite_size, sprites, channels))(ink)
 
     embedding = _time_embedding(motion_noise, times, frames, motion_dim, spacing)
     hidden = layers.Dense(8 * width, name="position_hidden")(embedding)
@@ -408,6 +442,19 @@ def _sprite_renderer(
     frames_out = ops.max(placed, axis=2) * 2.0 - 1.0
     inputs = [content, motion_noise, times] + ([labels] if labels is not None else [])
     return keras.Model(inputs, frames_out, name="renderer")
+
+
+def _sprite_styles(content, labels, label_code, sprites, style_dim):
+    """`[B, N, style_dim]`: a style per sprite from the content, its label and its place.
+
+    `label_code` is the labels' embedding `[B, N, D]`. The place embedding
+    tells apart two sprites of one class in one clip, which would otherwise
+    share content and label and so be drawn alike.
+    """
+    places = ops.zeros_like(labels) + np.arange(sprites, dtype="int32")
+    place_code = layers.Embedding(sprites, label_code.shape[-1], name="sprite_place")(places)
+    shared = ops.expand_dims(content, 1) + ops.zeros_like(label_code[..., :1])
+    return _mapping(shared, layers.Concatenate()([label_code, place_code]), style_dim)
 
 
 def _place(ink, corners, offsets):

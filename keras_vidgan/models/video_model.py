@@ -119,11 +119,16 @@ class VideoModel(keras.Model):
         return [parameter.name for parameter in parameters if parameter.kind in plain]
 
     @staticmethod
-    def labels_input(num_classes):
-        """The int labels `[B]` input of a class-conditional model; None without classes."""
+    def labels_input(num_classes, labels_per_clip=1):
+        """The int labels input of a class-conditional model; None without classes.
+
+        `[B]` for one label per clip, `[B, labels_per_clip]` for several (one
+        per digit of a Moving MNIST clip, say).
+        """
         if num_classes is None:
             return None
-        return keras.Input((), dtype="int32", name="labels")
+        shape = () if labels_per_clip == 1 else (labels_per_clip,)
+        return keras.Input(shape, dtype="int32", name="labels")
 
     @staticmethod
     def label_embedding(labels, num_classes, dim):
@@ -133,13 +138,19 @@ class VideoModel(keras.Model):
         return layers.Embedding(num_classes, dim, name="label_embedding")(labels)
 
     @staticmethod
-    def condition_input(num_classes, text_encoder=None):
+    def condition_input(num_classes, text_encoder=None, labels_per_clip=1):
         """The condition input: string texts `[B]` with `text_encoder`, else `labels_input`.
 
         A model is conditioned on classes or on text, not both.
         """
+        check_positive_int("labels_per_clip", labels_per_clip)
+        if labels_per_clip > 1 and num_classes is None:
+            raise ValueError(
+                f"`labels_per_clip` ({labels_per_clip}) counts class labels: pass `num_classes` "
+                "too."
+            )
         if text_encoder is None:
-            return VideoModel.labels_input(num_classes)
+            return VideoModel.labels_input(num_classes, labels_per_clip)
         if num_classes is not None:
             raise ValueError("Pass `num_classes` or `text_encoder`, not both.")
         if not isinstance(text_encoder, dict) or "vocabulary" not in text_encoder:

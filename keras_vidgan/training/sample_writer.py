@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_vidgan.models.seeds import noise_from_seeds
+from keras_vidgan.models.seeds import labels_for_seeds, noise_from_seeds
 from keras_vidgan.utils.video_files import (
     captioned_strips,
     encode_gif,
@@ -97,9 +97,12 @@ class SampleWriter(keras.callbacks.Callback):
             texts = tf.constant(self.video_prompts(), tf.string)
             return np.asarray(generator([noise, texts], training=False))
         if num_classes is not None:
-            # A class-conditional generator: the videos cycle through the classes.
-            labels = tf.range(self.num_videos, dtype=tf.int32) % num_classes
-            return np.asarray(generator([noise, labels], training=False))
+            # A class-conditional generator: video i asks for the classes of seed i, so the
+            # videos cycle through the classes.
+            labels = labels_for_seeds(
+                np.arange(self.num_videos), num_classes, getattr(generator, "labels_per_clip", 1)
+            )
+            return np.asarray(generator([noise, tf.constant(labels)], training=False))
         return np.asarray(generator(noise, training=False))
 
     def video_prompts(self):

@@ -37,7 +37,7 @@ FIELDS_BEFORE_THEIR_FLAG = {
     "g_lr": 2e-4, "d_lr": 2e-4, "precision": "float32", "synthesis": "frames",
     "conditional": None, "sprite_placement": "bilinear",
     "auxiliary_classifier": False, "r1_interval": 1, "minibatch_std": 0,
-    "adam_beta2": 0.999, "lr_decay_start": 0, "lr_decay_steps": 0,
+    "adam_beta2": 0.999, "lr_decay_start": 0, "lr_decay_steps": 0, "label_every_digit": False,
 }
 
 
@@ -85,6 +85,12 @@ class TrainConfig:
             class it was given readable. None turns it on for class-conditional
             sprites (where it measured best, docs/default_run.md) and off
             otherwise.
+        label_every_digit: a class-conditional `styleganv` run on clips of
+            several digits conditions on the class of every digit (labels
+            `[B, digits]`: with sprites, each sprite draws its own digit)
+            instead of the first digit's alone. None turns it on for
+            class-conditional sprites with several digits (where it measured
+            best, docs/model_zoo.md) and off otherwise.
         minibatch_std: clips per group of the `styleganv` discriminator's
             minibatch standard deviation feature (StyleGAN's remedy for
             mode collapse, `StyleGANVDiscriminator`), or 0 for none.
@@ -165,6 +171,7 @@ class TrainConfig:
     synthesis: str | None = None
     sprite_placement: str | None = None
     auxiliary_classifier: bool | None = None
+    label_every_digit: bool | None = None
     minibatch_std: int = 0
     loss: str = "bce"
     r1: float = 0.1
@@ -220,6 +227,8 @@ class TrainConfig:
             self.auxiliary_classifier = (
                 sprites and self.model == "styleganv" and self.conditional == "class"
             )
+        if self.label_every_digit is None:
+            self.label_every_digit = False
 
     @property
     def run_dir(self):
@@ -240,6 +249,11 @@ class TrainConfig:
         """Classes of a conditional run (Moving MNIST digits), None otherwise."""
         return 10 if self.conditional == "class" else None
 
+    @property
+    def labels_per_clip(self):
+        """Class labels per clip the networks take: every digit's, or one."""
+        return self.digits if self.label_every_digit else 1
+
     def validate(self):
         """Raises `ConfigError` naming the first setting that cannot work, before anything runs."""
         _choice("dataset", self.dataset, DATASETS)
@@ -252,6 +266,22 @@ class TrainConfig:
                 "auxiliary_classifier predicts the class of a class-conditional styleganv "
                 f"run; got model {self.model!r}, conditional {self.conditional!r}. Add --model "
                 "styleganv --conditional class, or drop --auxiliary-classifier."
+            )
+        if not isinstance(self.label_every_digit, bool):
+            raise ConfigError(
+                f"label_every_digit must be True or False, got {self.label_every_digit!r}."
+            )
+        if self.label_every_digit and (self.model, self.conditional) != ("styleganv", "class"):
+            raise ConfigError(
+                "label_every_digit conditions a class-conditional styleganv run on every digit's "
+                f"class; got model {self.model!r}, conditional {self.conditional!r}. Add --model "
+                "styleganv --conditional class, or drop --label-every-digit."
+            )
+        if self.label_every_digit and self.digits == 1:
+            raise ConfigError(
+                "label_every_digit labels each of several digits per clip; with --digits 1 the "
+                "clip's label is its digit's already. Drop --label-every-digit, or add "
+                "--digits 2."
             )
         if isinstance(self.minibatch_std, bool) or not isinstance(self.minibatch_std, int) or (
             self.minibatch_std == 1 or self.minibatch_std < 0

@@ -329,6 +329,8 @@ def checkpoint_settings(gan):
     settings["auxiliary_classifier"] = any(
         d.get_config().get("auxiliary_classifier", False) for d in gan.discriminators.values()
     )
+    # Generators saved before the option took one label per clip.
+    settings["label_every_digit"] = generator_config.get("labels_per_clip", 1) > 1
     settings["minibatch_std"] = max(
         d.get_config().get("minibatch_std_group") or 0 for d in gan.discriminators.values()
     )
@@ -490,6 +492,7 @@ def build_gan(config, captions=None):
         sprite_placement=config.sprite_placement,
         auxiliary_classifier=config.auxiliary_classifier,
         minibatch_std_group=config.minibatch_std or None,
+        labels_per_clip=config.labels_per_clip,
         # Each network's own policy rather than the global one: a checkpoint records it, and
         # a process that loads one (sample, export, resume) computes as this one did.
         dtype=config.precision,
@@ -625,6 +628,8 @@ def describe_run(config, gan, initial_epoch, steps_done, checkpoint, replicas=1)
         traits.append(config.sprite_placement.replace("_", " "))
     if config.conditional:
         traits.append(f"{config.conditional}-conditional")
+    if config.label_every_digit:
+        traits.append("every digit's class")
     if config.auxiliary_classifier:
         traits.append("auxiliary classifier")
     if config.minibatch_std:

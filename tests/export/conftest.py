@@ -132,3 +132,20 @@ def reference(reference_generator):
 def conditional_generator():
     keras.utils.set_random_seed(3)
     return TinyConditionalGenerator(num_classes=3, name="conditional_generator")
+
+
+@pytest.fixture(scope="session")
+def pair_generator():
+    """A generator with a class per digit: `[noise, labels [B, 2]] -> clips [B, 8, 32, 32, 1]`."""
+    keras.utils.set_random_seed(4)
+    return keras_vidgan.models.StyleGANVGenerator(
+        frames=8, size=32, width=2, content_dim=4, motion_dim=2, num_classes=3,
+        synthesis="sprites", sprites=2, labels_per_clip=2, name="pair_generator",
+    )
+
+
+@pytest.fixture(scope="session")
+def pair_export(pair_generator, tmp_path_factory):
+    from keras_vidgan.export import export_saved_model
+
+    return export_saved_model(pair_generator, str(tmp_path_factory.mktemp("pairs")))

@@ -174,3 +174,26 @@ def test_unwritable_output_gives_one_line(gan_file, tmp_path, capsys, monkeypatc
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "No space left on device" in err[0], err
     assert os.listdir(tmp_path) == []
+
+
+def test_a_model_with_a_class_per_digit_takes_one_per_digit(pair_export, tmp_path, capsys):
+    from keras_vidgan.models.seeds import labels_for_seeds
+
+    assert sample(pair_export, tmp_path / "a", "--label", "2") == 2
+    assert "takes 2 classes, one per digit; pass --label K,K" in capsys.readouterr().err
+    assert sample(pair_export, tmp_path / "a", "--label", "1,3") == 2
+    assert "out of range" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as parse_error:
+        sample(pair_export, tmp_path / "a", "--label", "one,two")
+    assert parse_error.value.code == 2
+    assert "one per digit such as 3,7" in capsys.readouterr().err
+    # Without --label, seed s asks for the classes of `labels_for_seeds`, as the grids do.
+    assert main(["sample", pair_export, "--out", str(tmp_path / "cycled"), "--num", "3",
+                 "--format", "npy"]) == 0
+    assert "shows classes s and 3s + 7 mod 3" in capsys.readouterr().out
+    for seed, (first, second) in enumerate(labels_for_seeds(range(3), 3, labels_per_clip=2)):
+        folder = tmp_path / f"label_{seed}"
+        assert sample(pair_export, folder, "--label", f"{first},{second}", "--seed", str(seed),
+                      "--num", "1", "--format", "npy") == 0
+        np.testing.assert_array_equal(np.load(tmp_path / "cycled" / f"seed_{seed}.npy"),
+                                      np.load(folder / f"seed_{seed}.npy"))

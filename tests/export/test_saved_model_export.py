@@ -263,3 +263,48 @@ def test_bad_labels_fail_inside_the_graph(conditional_export, labels, message):
     from_seed = conditional_export.signatures["generate_from_seed"]
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
         from_seed(seed=tf.constant([1, 2], tf.int64), labels=tf.constant(labels, tf.int32))
+
+
+# A class per digit ----------------------------------------------------------------------
+
+
+def test_a_class_per_digit_takes_a_label_matrix(pair_export, pair_generator):
+    from keras_vidgan.export import KerasVideoSource, open_export
+    from keras_vidgan.utils.pixels import video_to_uint8_numpy as to_uint8
+
+    signatures = tf.saved_model.load(pair_export).signatures
+    video = {"video": (tf.uint8, (None, 8, 32, 32, 1))}
+    labels_spec = (tf.int32, (None, 2))
+    assert signature_specs(signatures["generate_from_seed"]) == (
+        {"seed": (tf.int64, (None,)), "labels": labels_spec}, video)
+    assert signature_specs(signatures["serving_default"]) == (
+        {"noise": (tf.float32, (None, None)), "labels": labels_spec}, video)
+    metadata = signatures["metadata"]()
+    assert int(metadata["labels_per_clip"]) == 2 and int(metadata["num_classes"]) == 3
+    assert read_export_metadata(pair_export)["labels_per_clip"] == 2
+
+    labels = np.array([[0, 2], [1, 1]], np.int32)
+    seeded = signatures["generate_from_seed"](
+        seed=tf.constant([4, 5], tf.int64), labels=tf.constant(labels))["video"].numpy()
+    noise = noise_from_seeds([4, 5], pair_generator.latent_dim).numpy()
+    np.testing.assert_array_equal(seeded, to_uint8(np.asarray(pair_generator([noise, labels]))))
+
+    # Both video sources read the layout and give the same bytes; one pair serves all videos.
+    source = open_export(pair_export)
+    assert source.labels_per_clip == 2
+    np.testing.assert_array_equal(source.generate_from_seeds([4, 5], labels), seeded)
+    same_pair = source.generate_from_seeds([4, 5], [1, 1])
+    np.testing.assert_array_equal(same_pair[1], seeded[1])
+    np.testing.assert_array_equal(
+        KerasVideoSource(pair_generator).generate_from_seeds([4, 5], [1, 1]), same_pair
+    )
+    with pytest.raises(ValueError, match=r"give one class, or labels of shape \(2, 2\)"):
+        source.generate_from_seeds([4, 5], [0, 1, 2])
+    with pytest.raises(ValueError, match="give 2 labels per video"):
+        source.generate_from_seeds([4, 5])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="labels for every video"):
+        signatures["generate_from_seed"](
+            seed=tf.constant([1, 2], tf.int64), labels=tf.constant([[0, 1]], tf.int32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"must be in \[0, 3\)"):
+        signatures["generate_from_seed"](
+            seed=tf.constant([1, 2], tf.int64), labels=tf.constant([[0, 1], [3, 0]], tf.int32))

@@ -30,3 +30,21 @@ def test_slerp_of_parallel_and_opposite_vectors_is_finite(end_sign):
     path = slerp(start, end_sign * start, np.linspace(0, 1, 5))
     assert np.isfinite(path).all()
     np.testing.assert_allclose(path[-1], end_sign * start)
+
+
+def test_labels_for_seeds_cycle_through_the_classes():
+    from keras_vidgan.models.seeds import labels_for_seeds
+
+    seeds = np.arange(20)
+    one = labels_for_seeds(seeds, 10)
+    assert one.dtype == np.int32 and one.shape == (20,)
+    np.testing.assert_array_equal(one, seeds % 10)
+    pairs = labels_for_seeds(seeds, 10, labels_per_clip=2)
+    assert pairs.shape == (20, 2)
+    np.testing.assert_array_equal(pairs[:, 0], seeds % 10)
+    np.testing.assert_array_equal(pairs[:, 1], (3 * seeds + 7) % 10)
+    # Ten seeds in a row ask for every class once in each place, never one class twice.
+    assert sorted(pairs[:10, 1]) == list(range(10))
+    assert (pairs[:, 0] != pairs[:, 1]).all()
+    # A seed's labels do not depend on the other seeds of the request.
+    np.testing.assert_array_equal(labels_for_seeds([13], 10, 2)[0], pairs[13])

@@ -26,6 +26,8 @@ GENERATOR = dict(**CLIP, width=4, content_dim=6, motion_dim=3)
 # 6 of content, then 5 motion codes of 3: two before time 0, then at times 0, 4 and 8.
 LATENT = 6 + 3 * 5
 LABELS = np.array([0, 2], "int32")
+# A class per digit of a two-digit clip: two classes, then one class twice.
+PAIRS = np.array([[0, 2], [1, 1]], "int32")
 
 
 def _numpy(tensor):
@@ -44,11 +46,21 @@ def _times(*rows):
     return np.array(rows, "float32")
 
 
-def _train_a_step(gan):
+def _train_a_step(gan, labels=LABELS % 2):
     gan.compile(loss="wgan", gradient_penalty=1.0, r1=0.5, d_steps=2)
     clips = tf.constant(moving_square_clips(2))
     # Eagerly: tracing `fit()` would cost more than the rest of the checks.
-    gan.train_step((clips, tf.constant(LABELS[:2] % 2)))
+    gan.train_step((clips, tf.constant(labels)))
+
+
+def _train_a_step_with_pairs(gan):
+    _train_a_step(gan, PAIRS)
+
+
+SPRITES_PER_DIGIT = {
+    **GENERATOR, "synthesis": "sprites", "sprites": 2, "num_classes": 3, "labels_per_clip": 2,
+    "sprite_placement": "whole_pixels",
+}
 
 
 CASES = {
@@ -80,6 +92,24 @@ CASES = {
         [_noise(), LABELS],
         (2, 8, 32, 32, 1),
         output_range=(-1, 1),
+    ),
+    # A label per sprite: each sprite is drawn from its own digit's class.
+    "generator_sprites_label_per_digit": ModelCase(
+        StyleGANVGenerator, SPRITES_PER_DIGIT, [_noise(), PAIRS], (2, 8, 32, 32, 1),
+        output_range=(-1, 1),
+    ),
+    "generator_frames_label_per_digit": ModelCase(
+        StyleGANVGenerator,
+        {**GENERATOR, "num_classes": 3, "labels_per_clip": 2},
+        [_noise(), PAIRS],
+        (2, 8, 32, 32, 1),
+        output_range=(-1, 1),
+    ),
+    "discriminator_label_per_digit": ModelCase(
+        StyleGANVDiscriminator,
+        {**CLIP, "width": 4, "num_classes": 3, "labels_per_clip": 2},
+        [_frames(3), _times([0, 2, 7], [1, 2, 3]), PAIRS],
+        (2, 1),
     ),
     "discriminator": ModelCase(
         StyleGANVDiscriminator,
@@ -126,11 +156,28 @@ def saved(tmp_path_factory):
             output_range=(-1, 1),
             prepare=_train_a_step,
         ),
+        # A class per digit, with the auxiliary classifier reading both.
+        "gan_label_per_digit": ModelCase(
+            GAN,
+            dict(
+                generator=StyleGANVGenerator(**SPRITES_PER_DIGIT, name="generator"),
+                discriminator=StyleGANVDiscriminator(
+                    **CLIP, width=4, sampled_frames=2, num_classes=3, labels_per_clip=2,
+                    auxiliary_classifier=True, name="discriminator",
+                ),
+                seed=6,
+                ema_decay=0.9,
+            ),
+            [_noise(), PAIRS],
+            (2, 8, 32, 32, 1),
+            output_range=(-1, 1),
+            prepare=_train_a_step_with_pairs,
+        ),
     }
     return SavedModels(cases, tmp_path_factory.mktemp("styleganv"))
 
 
-@pytest.mark.parametrize("name", sorted(CASES) + ["gan_conditional_ema"])
+@pytest.mark.parametrize("name", sorted(CASES) + ["gan_conditional_ema", "gan_label_per_digit"])
 def test_model(saved, name):
     saved.run_model_test(name)
 
@@ -458,3 +505,75 @@ def test_a_sprite_lands_at_its_corner_and_between_pixels_blends_the_two():
     )
     np.testing.assert_allclose(ink[2], expected, atol=1e-5)
     np.testing.assert_allclose(shifted_both, ink[1], atol=1e-5)
+
+
+def _sprite_ink(generator, noise, labels):
+    """The sprites a clip draws, `[B, N, s, s, C]` in [0, 1], before they are placed."""
+    renderer = generator.get_layer("renderer")
+    ink = keras.Model(renderer.inputs, renderer.get_layer("sprite_rgb").output)
+    motion = noise[:, 6:].reshape(len(noise), -1, 3)
+    times = np.zeros((len(noise), 1), "float32")
+    return _numpy(ink([noise[:, :6], motion, times, labels]))
+
+
+def test_with_a_label_per_digit_each_sprite_draws_its_own_label(saved):
+    generator = saved.models["generator_sprites_label_per_digit"]
+    noise = _noise(seed=13)
+    ink = _sprite_ink(generator, noise, PAIRS)
+    assert ink.shape == (2, 2, 16, 16, 1)
+    # Another class for the second digit redraws the second sprite only.
+    other = PAIRS.copy()
+    other[:, 1] = (other[:, 1] + 1) % 3
+    redrawn = _sprite_ink(generator, noise, other)
+    np.testing.assert_array_equal(redrawn[:, 0], ink[:, 0])
+    assert np.abs(redrawn[:, 1] - ink[:, 1]).max() > 1e-3
+    # Two digits of one class (the second clip) are two different drawings.
+    assert np.abs(ink[1, 0] - ink[1, 1]).max() > 1e-3
+    # The class asked for reaches the frames, for both syntheses.
+    for name in ("generator_sprites_label_per_digit", "generator_frames_label_per_digit"):
+        model = saved.models[name]
+        changed = np.abs(_numpy(model([noise, other])) - _numpy(model([noise, PAIRS])))
+        assert changed.max() > 1e-3, name
+
+
+def test_with_a_label_per_digit_the_discriminator_ignores_their_order(saved):
+    discriminator = saved.models["discriminator_label_per_digit"]
+    frames, times = _frames(3), _times([0, 2, 7], [1, 2, 3])
+    logits = _numpy(discriminator([frames, times, PAIRS]))
+    swapped = _numpy(discriminator([frames, times, PAIRS[:, ::-1].copy()]))
+    np.testing.assert_allclose(swapped, logits, rtol=1e-6)
+    other = _numpy(discriminator([frames, times, np.array([[0, 1], [1, 1]], "int32")]))
+    assert np.abs(other[0] - logits[0]).max() > 1e-6 and other[1] == logits[1]
+
+
+def test_a_label_per_digit_needs_classes_and_one_label_per_sprite():
+    with pytest.raises(ValueError, match="one per sprite \\(2\\); got `labels_per_clip=3`"):
+        StyleGANVGenerator(**{**SPRITES_PER_DIGIT, "labels_per_clip": 3})
+    with pytest.raises(ValueError, match="pass `num_classes` too"):
+        StyleGANVGenerator(**GENERATOR, labels_per_clip=2)
+    with pytest.raises(ValueError, match="pass `num_classes` too"):
+        StyleGANVDiscriminator(**CLIP, width=4, labels_per_clip=2)
+    with pytest.raises(ValueError, match="`labels_per_clip` must be a positive integer"):
+        StyleGANVDiscriminator(**CLIP, width=4, num_classes=3, labels_per_clip=0)
+    with pytest.raises(ValueError, match="styleganv option, not 'vgan'"):
+        build_design("vgan", frames=8, size=32, width=2, num_classes=3, labels_per_clip=2)
+
+
+@pytest.mark.eager_functions  # the step's labels and the sampling defaults, not the graph
+def test_a_gan_with_a_label_per_digit_trains_on_pairs_and_samples_the_seeds_classes(saved):
+    from keras_vidgan.models.seeds import labels_for_seeds
+
+    gan = saved.models["gan_label_per_digit"]
+    clips = tf.constant(moving_square_clips(2))
+    with pytest.raises(ValueError, match="takes 2 labels per clip"):
+        gan.train_step((clips, tf.constant(LABELS)))
+    # Without labels, video i asks for the classes of seed i, as the sample grids do.
+    np.testing.assert_array_equal(
+        gan.generate(3, seed=4), gan.generate(3, seed=4, labels=labels_for_seeds([4, 5, 6], 3, 2))
+    )
+    one_pair = gan.generate(2, seed=0, labels=[2, 1])
+    np.testing.assert_array_equal(one_pair, gan.generate(2, seed=0, labels=[[2, 1], [2, 1]]))
+    with pytest.raises(ValueError, match="has shape \\(3,\\)"):
+        gan.generate(2, labels=[0, 1, 2])
+    with pytest.raises(ValueError, match="must be in \\[0, 3\\)"):
+        gan.generate(2, labels=[0, 3])

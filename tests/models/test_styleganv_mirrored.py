@@ -8,7 +8,8 @@ discriminator updates, the generator update and the moving average; once with
 each synthesis (frames, and two sprites on whole pixels with an auxiliary
 classifier in the discriminator, whose class losses join both updates, and its
 minibatch standard deviation over groups of two clips, which each replica's
-half of the batch holds whole).
+half of the batch holds whole); and the sprites once more with a class per
+digit, labels `[B, 2]`, that both networks and the class losses read).
 
 Logical devices must be configured before TensorFlow initialises, so the
 comparison runs in its own Python process (apart from `test_gan_mirrored.py`,
@@ -33,13 +34,14 @@ SCRIPT = textwrap.dedent(
     from keras_vidgan.models import GAN
     from keras_vidgan.models.model_zoo import build_design
 
-    def build(synthesis):
-        sprites = synthesis == "sprites"
+    def build(case):
+        sprites = case != "frames"
         generator, discriminator = build_design(
             "styleganv", frames=8, size=32, channels=1, width=2, latent_dim=6, num_classes=2,
-            synthesis=synthesis, sprites=2, auxiliary_classifier=sprites,
-            minibatch_std_group=2 if sprites else None,
+            synthesis="sprites" if sprites else "frames", sprites=2,
+            auxiliary_classifier=sprites, minibatch_std_group=2 if sprites else None,
             sprite_placement="whole_pixels" if sprites else "bilinear",
+            labels_per_clip=2 if case == "sprites_label_per_digit" else 1,
         )
         gan = GAN(generator, discriminator, seed=24, ema_decay=0.9)
         # Plain SGD: Adam's first update is about lr * sign(gradient), so a gradient
@@ -55,30 +57,31 @@ SCRIPT = textwrap.dedent(
         return gan
 
     clips = moving_square_clips(8, seed=4)
-    labels = np.arange(8) % 2
+    # A class per digit; the runs with one label per clip take the first, as on Moving MNIST.
+    labels = np.stack([np.arange(8) % 2, np.arange(8) // 4], axis=1)
     data = tf.data.Dataset.from_tensor_slices((clips, labels)).batch(8)
     strategy = tf.distribute.MirroredStrategy(["CPU:0", "CPU:1"])
     results = {"replicas": strategy.num_replicas_in_sync}
-    for synthesis in ("frames", "sprites"):
-        result, _, mirrored = compare_one_step(lambda: build(synthesis), data, strategy)
+    for case in ("frames", "sprites", "sprites_label_per_digit"):
+        result, _, mirrored = compare_one_step(lambda: build(case), data, strategy)
         result["ema_changed"] = max(
             float(np.max(np.abs(a - b)))
             for a, b in zip(
                 mirrored.generator.get_weights(), mirrored.ema_generator.get_weights()
             )
         )
-        results[synthesis] = result
+        results[case] = result
     print("RESULT" + json.dumps(results))
     """
 )
 
 
-@pytest.mark.parametrize("synthesis", ["frames", "sprites"])
-def test_mirrored_styleganv_step_equals_single_device_step(mirrored_run, synthesis):
+@pytest.mark.parametrize("case", ["frames", "sprites", "sprites_label_per_digit"])
+def test_mirrored_styleganv_step_equals_single_device_step(mirrored_run, case):
     # Times or noise repeated on each replica would move weights by about the whole change.
     assert mirrored_run["replicas"] == 2
-    assert_same_step(mirrored_run[synthesis], f"styleganv ({synthesis})")
-    assert mirrored_run[synthesis]["ema_changed"] > 0.0
+    assert_same_step(mirrored_run[case], f"styleganv ({case})")
+    assert mirrored_run[case]["ema_changed"] > 0.0
 
 
 @pytest.fixture(scope="module")

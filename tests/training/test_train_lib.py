@@ -272,3 +272,27 @@ def test_an_unreadable_config_json_is_named(tmp_path):
     (tmp_path / "config.json").write_text("{truncated")
     with pytest.raises(ConfigError, match="Cannot read .*config.json"):
         train(TrainConfig(out=str(tmp_path), **TINY))
+
+
+def test_a_run_labelled_per_digit_records_it_and_refuses_to_resume_without_it(tmp_path):
+    out = tmp_path / "pairs"
+    settings = {**TINY, "digits": 2, "label_every_digit": True}
+    lines = []
+    gan = train(TrainConfig(out=str(out), **settings), log=lines.append)
+    assert "every digit's class" in lines[1]
+    assert gan.labels_per_clip == 2 and gan.generator.labels_per_clip == 2
+    assert (out / "samples" / "epoch_0001.gif").exists()
+    stored = json.loads((out / "config.json").read_text())
+    assert stored["label_every_digit"] is True
+    one_label = {**settings, "epochs": 2, "label_every_digit": False}
+    with pytest.raises(ConfigError, match="label_every_digit is True there, False here"):
+        train(TrainConfig(out=str(out), **one_label))
+    # With config.json edited, the checkpoint still says what the networks take.
+    (out / "config.json").write_text(json.dumps({**stored, "label_every_digit": False}))
+    with pytest.raises(ConfigError) as refusal:
+        train(TrainConfig(out=str(out), **one_label))
+    assert "label_every_digit is True there, False here" in str(refusal.value)
+    assert "checkpoint epoch_0001.keras" in str(refusal.value)
+    # Run directories of earlier releases took the first digit's label.
+    del stored["label_every_digit"]
+    assert TrainConfig.from_dict(stored).label_every_digit is False

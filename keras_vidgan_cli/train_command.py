@@ -112,7 +112,8 @@ def add_arguments(parser):
     objective.add_argument("--label-every-digit", action=argparse.BooleanOptionalAction,
                            help="class-conditional styleganv on clips of several digits: "
                            "condition on every digit's class, not the first digit's alone "
-                           "(with sprites, each sprite draws its own digit) (default: off)")
+                           "(with sprites, each sprite draws its own digit) (default: on for "
+                           "class-conditional sprites of several digits, off otherwise)")
     objective.add_argument("--minibatch-std", type=int, metavar="GROUP",
                            help="styleganv: the discriminator also sees the standard deviation "
                            "of its features over groups of GROUP clips, StyleGAN's remedy for "

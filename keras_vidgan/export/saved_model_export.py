@@ -332,10 +332,15 @@ def build_export_archive(generator, spec, metadata):
 
         def generate_conditional(noise, labels):
             noise = check_noise(noise, latent_dim)
-            return videos(noise, check_labels(labels, num_classes, tf.shape(noise)[0]))
+            return videos(
+                noise, check_labels(labels, num_classes, tf.shape(noise)[0], labels_per_clip)
+            )
 
         def generate_from_seed(seed, labels):
-            return videos(seed_noise(seed), check_labels(labels, num_classes, tf.shape(seed)[0]))
+            return videos(
+                seed_noise(seed),
+                check_labels(labels, num_classes, tf.shape(seed)[0], labels_per_clip),
+            )
 
         archive.add_endpoint("serving_default", generate_conditional,
                              [noise_spec, labels_spec])
@@ -389,15 +394,16 @@ def check_noise(noise, latent_dim):
     return tf.ensure_shape(noise, [None, latent_dim])
 
 
-def check_labels(labels, num_classes, batch_size):
-    """Fails in the graph unless every label is in `[0, num_classes)` and videos have labels each.
+def check_labels(labels, num_classes, batch_size, labels_per_clip=1):
+    """Fails in the graph unless every label is in `[0, num_classes)` and every video has its own.
 
-    `labels` is `[B]`, or `[B, L]` for several labels per video.
+    `labels` is `[B]`, or `[B, labels_per_clip]` for several labels per video.
     """
+    each = "one label" if labels_per_clip == 1 else f"{labels_per_clip} labels"
     checks = [
         tf.debugging.assert_equal(
             tf.shape(labels)[0], batch_size,
-            message="keras_vidgan: give labels for every video (`labels` and the "
+            message=f"keras_vidgan: give {each} per video (`labels` and the "
             "noise or seed must have the same batch size)",
         ),
         tf.debugging.assert_greater_equal(

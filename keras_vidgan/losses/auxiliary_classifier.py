@@ -35,7 +35,7 @@ class_logits = np.zeros((2, 10), "float32")
 class_logits[0, [3, 7]] = 10.0
 class_logits[1, 5] = 10.0
 loss = losses.auxiliary_classifier_generator_loss(pairs, class_logits)
-print(loss.numpy().round(4))  # [0.6933 0.0004]: log(2) for a 50/50 mix, 0 for one class
+print([round(float(value), 3) for value in loss])  # [0.693, 0.0]: log 2 for a 50/50 mix, 0 for one
 ```
 """
 

@@ -228,7 +228,12 @@ class TrainConfig:
                 sprites and self.model == "styleganv" and self.conditional == "class"
             )
         if self.label_every_digit is None:
-            self.label_every_digit = False
+            # Measured with class-conditional sprites of two digits (docs/model_zoo.md):
+            # each sprite then draws the digit it is asked for.
+            self.label_every_digit = (
+                sprites and self.model == "styleganv" and self.conditional == "class"
+                and self.digits > 1
+            )
 
     @property
     def run_dir(self):

@@ -161,16 +161,18 @@ def test_the_auxiliary_classifier_defaults_to_on_only_for_class_conditional_spri
             config("--auxiliary-classifier", *flags).validate()
 
 
-def test_label_every_digit_is_off_by_default_and_needs_class_conditional_styleganv_digits():
+def test_label_every_digit_is_on_for_class_conditional_sprites_of_several_digits():
     def config(*flags):
         return TrainConfig(**config_values(parse_arguments(["train", *flags])))
 
-    assert config().label_every_digit is False
-    assert config("--digits", "2").labels_per_clip == 1
-    chosen = config("--digits", "2", "--label-every-digit")
+    assert config().label_every_digit is False  # one digit: its label is the clip's
+    chosen = config("--digits", "2")
     chosen.validate()
     assert (chosen.label_every_digit, chosen.labels_per_clip) == (True, 2)
-    assert config("--no-label-every-digit").label_every_digit is False
+    assert config("--digits", "2", "--no-label-every-digit").labels_per_clip == 1
+    assert config("--digits", "2", "--conditional", "none").label_every_digit is False
+    assert config("--digits", "2", "--synthesis", "frames", "--conditional").label_every_digit \
+        is False
     for flags, message in [
         (["--label-every-digit"], "with --digits 1 the clip's label is its digit's already"),
         (["--digits", "2", "--label-every-digit", "--conditional", "none"],

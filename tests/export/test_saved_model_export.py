@@ -302,7 +302,7 @@ def test_a_class_per_digit_takes_a_label_matrix(pair_export, pair_generator):
         source.generate_from_seeds([4, 5], [0, 1, 2])
     with pytest.raises(ValueError, match="give 2 labels per video"):
         source.generate_from_seeds([4, 5])
-    with pytest.raises(tf.errors.InvalidArgumentError, match="labels for every video"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="give 2 labels per video"):
         signatures["generate_from_seed"](
             seed=tf.constant([1, 2], tf.int64), labels=tf.constant([[0, 1]], tf.int32))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"must be in \[0, 3\)"):

@@ -9,6 +9,7 @@ import tensorflow as tf
 
 import keras_vidgan
 from keras_vidgan.export import read_export_metadata
+from keras_vidgan.models.seeds import labels_for_seeds
 from keras_vidgan.utils.pixels import video_to_uint8_numpy
 from keras_vidgan_cli.main import main
 
@@ -42,7 +43,14 @@ def test_export_writes_a_saved_model_that_serves_the_preset(tmp_path, preset_cli
     base = tmp_path / "moving_mnist"
     assert main(["export", "--preset", "moving_mnist_64", str(base)]) == 0
     served = tf.saved_model.load(str(base / "1"))
-    videos = served.signatures["generate_from_seed"](seed=tf.constant([3, 4], tf.int64))
+    # A class per digit: the export takes two per video; these are the ones the library
+    # gives seeds 3 and 4 when none are asked for (3 and 6, then 4 and 9).
+    assert int(served.signatures["metadata"]()["labels_per_clip"]) == 2
+    labels = labels_for_seeds([3, 4], 10, labels_per_clip=2)
+    np.testing.assert_array_equal(labels, [[3, 6], [4, 9]])
+    videos = served.signatures["generate_from_seed"](
+        seed=tf.constant([3, 4], tf.int64), labels=tf.constant(labels)
+    )
     served_clips = next(iter(videos.values())).numpy()
     # The graph sums in another order than Keras' predict: a pixel on a rounding edge may
     # land one level off, never more.
@@ -60,6 +68,8 @@ def test_evaluate_reads_the_preset_s_digits(tmp_path, capsys):
     report = json.load(open(output))["legibility"]
     # Scored against two-digit clips, as the preset was trained.
     assert report["generated"]["digits"] == 2 and report["generated"]["num_clips"] == 8
+    # Each clip asked for two digits: the share of legible frames showing those two.
+    assert 0.0 <= report["requested_digit"] <= 1.0
 
 
 @pytest.mark.parametrize(

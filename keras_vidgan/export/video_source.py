@@ -23,7 +23,7 @@ from keras_vidgan.export.saved_model_export import (
     generator_of,
     resolve_export_dir,
 )
-from keras_vidgan.models.seeds import noise_from_seeds
+from keras_vidgan.models.seeds import labels_for_seeds, noise_from_seeds
 from keras_vidgan.utils.pixels import video_to_uint8_numpy
 
 
@@ -57,8 +57,18 @@ class VideoSource(abc.ABC):
         """Videos for a float32 noise batch `[B, latent_dim]`: uint8 `[B, T, H, W, C]`."""
 
     def generate_from_seeds(self, seeds, labels=None):
-        """Videos for int64 seeds `[B]`, mapped to noise by `noise_from_seeds`."""
+        """Videos for int64 seeds `[B]`, mapped to noise by `noise_from_seeds`.
+
+        A class-conditional source without `labels` gives the video of seed
+        `s` the classes of `labels_for_seeds`, as `GAN.generate` does.
+        """
+        labels = self._seed_labels(seeds, labels)
         return self.generate(noise_from_seeds(seeds, self.latent_dim).numpy(), labels)
+
+    def _seed_labels(self, seeds, labels):
+        if labels is not None or self.num_classes is None or self.text_conditional:
+            return labels
+        return labels_for_seeds(seeds, self.num_classes, self.labels_per_clip)
 
     def _check_labels(self, labels, batch_size):
         if self.text_conditional:
@@ -262,7 +272,7 @@ class SavedModelVideoSource(VideoSource):
         import tensorflow as tf
 
         seeds = np.asarray(seeds, np.int64)
-        extra = self._labels_kwargs(labels, len(seeds))
+        extra = self._labels_kwargs(self._seed_labels(seeds, labels), len(seeds))
         # The export's own signature, so its seed mapping is what gets used.
         return self._call(self._from_seed, seed=tf.constant(seeds), **extra)
 

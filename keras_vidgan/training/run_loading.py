@@ -178,7 +178,10 @@ def open_preset_source(preset):
     ```python
     from keras_vidgan.training import open_preset_source
 
-    videos = open_preset_source("moving_mnist_64").generate_from_seeds([0, 1])  # uint8
+    source = open_preset_source("moving_mnist_64")
+    videos = source.generate_from_seeds([0, 1])  # uint8; seed s asks for s and 3s + 7 mod 10
+    print(videos.shape)  # (2, 16, 64, 64, 1)
+    threes_and_sevens = source.generate_from_seeds([0, 1], labels=[3, 7])
     ```
     """
     generator, run_config = load_preset_generator(preset)

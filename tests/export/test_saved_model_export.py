@@ -300,8 +300,15 @@ def test_a_class_per_digit_takes_a_label_matrix(pair_export, pair_generator):
     )
     with pytest.raises(ValueError, match=r"give one class, or labels of shape \(2, 2\)"):
         source.generate_from_seeds([4, 5], [0, 1, 2])
+    # Seeds without labels ask for the classes the library gives those seeds; noise has none.
+    from keras_vidgan.models.seeds import labels_for_seeds
+
+    np.testing.assert_array_equal(
+        source.generate_from_seeds([4, 5]),
+        source.generate_from_seeds([4, 5], labels_for_seeds([4, 5], 3, labels_per_clip=2)),
+    )
     with pytest.raises(ValueError, match="give 2 labels per video"):
-        source.generate_from_seeds([4, 5])
+        source.generate(noise)
     with pytest.raises(tf.errors.InvalidArgumentError, match="give 2 labels per video"):
         signatures["generate_from_seed"](
             seed=tf.constant([1, 2], tf.int64), labels=tf.constant([[0, 1]], tf.int32))
